@@ -1,0 +1,5 @@
+export * from './token-contract.js';
+export * from './verdict.js';
+export * from './methods.js';
+export * from './config-error.js';
+export * from './token-config.js';

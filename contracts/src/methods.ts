@@ -1,0 +1,22 @@
+/**
+ * Which methods carry a token. Default: POST only (issue #2); `JWT_METHODS`
+ * widens it. Method names are case-sensitive tokens (RFC 9110 §9.1), so the
+ * configured names are upper-cased once and compared exactly.
+ */
+export const DEFAULT_SIGNED_METHODS: readonly string[] = Object.freeze(['POST']);
+
+const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Parses a comma-separated method list; returns the invalid entries instead when there are any. */
+export function parseMethodList(value: string): { methods: ReadonlySet<string> } | { invalid: string[] } {
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const invalid = entries.filter((entry) => !METHOD_TOKEN.test(entry));
+  if (entries.length === 0) return { invalid: [value] };
+  if (invalid.length > 0) return { invalid };
+  return { methods: new Set(entries.map((entry) => entry.toUpperCase())) };
+}
+
+/** True when a request with this method must carry the proxy's token. */
+export function isSignedMethod(method: string, signed: ReadonlySet<string>): boolean {
+  return signed.has(method);
+}
