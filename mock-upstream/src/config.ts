@@ -1,0 +1,57 @@
+/**
+ * The mock upstream's configuration, parsed once from the environment.
+ * JWT_SECRET, JWT_SECRET_ENCODING and JWT_HEADER go through contracts'
+ * readTokenConfig, so the mock accepts and refuses exactly what the proxy does.
+ */
+import { EnvReader, readTokenConfig } from '../../contracts/src/index.js';
+import type { Env, TokenConfig } from '../../contracts/src/index.js';
+
+/** HTTP_PORT default: the proxy's default UPSTREAM_URL points here. */
+export const DEFAULT_HTTP_PORT = 8081;
+/** HOST default: every interface, as in a container. */
+export const DEFAULT_HOST = '0.0.0.0';
+/** MOCK_REQUIRE_TOKEN default: record and answer every request, valid token or not. */
+export const DEFAULT_REQUIRE_TOKEN = false;
+/** MOCK_CLOCK_SKEW_S default: how far in the future `iat` may be. */
+export const DEFAULT_CLOCK_SKEW_S = 60;
+/** MOCK_MAX_AGE_S default: how far in the past `iat` may be; also the replay window. */
+export const DEFAULT_MAX_AGE_S = 300;
+/** MOCK_JOURNAL_SIZE default: entries kept in memory (and on load from the file). */
+export const DEFAULT_JOURNAL_SIZE = 1000;
+/** MOCK_BODY_LIMIT default: body bytes kept per entry (64 KiB); size and sha256 are always recorded. */
+export const DEFAULT_BODY_LIMIT = 65_536;
+/** Upper bounds keep a typo from turning the mock into a memory hog. */
+export const MAX_JOURNAL_SIZE = 1_000_000;
+export const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+
+export interface MockConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly token: TokenConfig;
+  readonly requireToken: boolean;
+  readonly clockSkewS: number;
+  readonly maxAgeS: number;
+  readonly journalSize: number;
+  readonly bodyLimit: number;
+  /** Append-only JSON Lines journal; undefined keeps the journal in memory only. */
+  readonly journalFile: string | undefined;
+}
+
+/** Parses the environment; throws one ConfigError naming every invalid variable. */
+export function parseConfig(env: Env): MockConfig {
+  const reader = new EnvReader(env);
+  const token = readTokenConfig(reader);
+  const config: MockConfig = {
+    port: reader.integer('HTTP_PORT', DEFAULT_HTTP_PORT, 0, 65_535, '8081'),
+    host: reader.string('HOST', DEFAULT_HOST),
+    token: Object.freeze(token),
+    requireToken: reader.boolean('MOCK_REQUIRE_TOKEN', DEFAULT_REQUIRE_TOKEN),
+    clockSkewS: reader.integer('MOCK_CLOCK_SKEW_S', DEFAULT_CLOCK_SKEW_S, 0, 86_400, '60'),
+    maxAgeS: reader.integer('MOCK_MAX_AGE_S', DEFAULT_MAX_AGE_S, 1, 31_536_000, '300'),
+    journalSize: reader.integer('MOCK_JOURNAL_SIZE', DEFAULT_JOURNAL_SIZE, 1, MAX_JOURNAL_SIZE, '1000'),
+    bodyLimit: reader.integer('MOCK_BODY_LIMIT', DEFAULT_BODY_LIMIT, 0, MAX_BODY_LIMIT, '65536'),
+    journalFile: reader.raw('MOCK_JOURNAL_FILE')?.trim(),
+  };
+  reader.finish();
+  return Object.freeze(config);
+}
