@@ -1,0 +1,95 @@
+/**
+ * Reads the mock upstream's journal (COMMON.md / issue #3): the suites judge
+ * the proxy by what the mock recorded, never by what the proxy says it did.
+ */
+import type { VerdictCode } from '../src/verdict.js';
+import { sendRaw } from './raw-http.js';
+
+export interface MockBody {
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly text?: string;
+  readonly base64?: string;
+  readonly truncated: boolean;
+}
+
+export interface MockToken {
+  readonly present: boolean;
+  readonly valid: boolean;
+  readonly code: VerdictCode;
+  readonly message: string;
+  readonly header?: unknown;
+  readonly claims?: unknown;
+}
+
+export interface MockEntry {
+  readonly id: string;
+  readonly receivedAt: string;
+  readonly method: string;
+  readonly url: string;
+  readonly path: string;
+  readonly query: string;
+  readonly httpVersion: string;
+  readonly headers: Readonly<Record<string, string | readonly string[]>>;
+  readonly rawHeaders: readonly string[];
+  readonly body: MockBody;
+  readonly token: MockToken;
+  readonly replayed: boolean;
+}
+
+/** Header used to find a request's journal entry when its path cannot carry a marker. */
+export const CASE_ID_HEADER = 'x-case-id';
+
+export async function getJson(url: URL): Promise<{ status: number; json: unknown; text: string }> {
+  const response = await sendRaw(url, {
+    method: 'GET',
+    target: `${url.pathname}${url.search}`,
+    headers: [['Accept', 'application/json'], ['Connection', 'close']],
+  });
+  const text = response.body.toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json, text };
+}
+
+/**
+ * Journal entries carrying `x-case-id: caseId`, newest first. `pathPrefix`
+ * narrows the query when the request's path starts with a unique marker.
+ */
+export async function findRecorded(mockUrl: URL, caseId: string, pathPrefix?: string): Promise<MockEntry[]> {
+  const url = new URL('/__mock/requests', mockUrl);
+  if (pathPrefix !== undefined) url.searchParams.set('path', pathPrefix);
+  url.searchParams.set('limit', '1000');
+  const { status, json, text } = await getJson(url);
+  if (status !== 200 || typeof json !== 'object' || json === null || !Array.isArray((json as { requests?: unknown }).requests)) {
+    throw new Error(`GET ${url.href} answered ${status}, not {"requests": [...]}: ${text.slice(0, 500)}`);
+  }
+  const entries = (json as { requests: MockEntry[] }).requests;
+  return entries.filter((entry) => headerValues(entry, CASE_ID_HEADER).includes(caseId));
+}
+
+/** Every value the upstream received for `name` (case-insensitive), from rawHeaders, in order. */
+export function headerValues(entry: MockEntry, name: string): string[] {
+  const wanted = name.toLowerCase();
+  const values: string[] = [];
+  const raw = entry.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (raw[i]?.toLowerCase() === wanted) values.push(raw[i + 1] ?? '');
+  }
+  return values;
+}
+
+/** An entry as JSON for assertion messages, with long body text shortened. */
+export function describeEntry(entry: MockEntry | undefined): string {
+  if (entry === undefined) return '(nothing recorded)';
+  const shorten = (s: string | undefined): string | undefined =>
+    s !== undefined && s.length > 300 ? `${s.slice(0, 300)}… (${s.length} chars)` : s;
+  const body = { ...entry.body, text: shorten(entry.body.text), base64: shorten(entry.body.base64) };
+  const url = entry.url.length > 400 ? `${entry.url.slice(0, 400)}… (${entry.url.length} chars)` : entry.url;
+  const path = entry.path.length > 400 ? `${entry.path.slice(0, 400)}…` : entry.path;
+  return JSON.stringify({ ...entry, url, path, body }, null, 2);
+}
