@@ -1,0 +1,368 @@
+/* mock-upstream inspection page: a table of recorded requests, live over SSE (polling as a fallback),
+ * and a detail panel. Plain script, no build step. Every recorded value is put into the page with
+ * textContent, never innerHTML: the journal holds whatever any client sent. */
+/* global setInterval, location */
+(() => {
+  'use strict';
+
+  const MAX_ROWS = 1000;
+  const POLL_MS = 2000;
+  const SSE_ERRORS_BEFORE_POLLING = 3;
+
+  const state = {
+    entries: [], // newest first
+    selectedId: null,
+    filterTerms: [],
+    tokenHeader: 'x-my-jwt',
+    requireToken: false,
+    pollTimer: null,
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, props = {}, children = []) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props)) {
+      if (key === 'text') node.textContent = value;
+      else if (key === 'class') node.className = value;
+      else if (key === 'dataset') Object.assign(node.dataset, value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) node.append(child);
+    return node;
+  };
+
+  // ---- data -------------------------------------------------------------------------------------
+
+  const claimsOf = (entry) => (entry.token && entry.token.claims) || {};
+  const payloadOf = (entry) => {
+    const payload = claimsOf(entry).payload;
+    return payload && typeof payload === 'object' ? payload : {};
+  };
+  const show = (value) => (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
+
+  function verdictClass(entry) {
+    const code = entry.token.code;
+    if (code === 'TOKEN_VALID') return 'ok';
+    // A GET carries no token by design; a missing token is only a failure where one is required.
+    if (code === 'TOKEN_MISSING' && !(state.requireToken && entry.method === 'POST')) return 'none';
+    return 'bad';
+  }
+
+  function searchText(entry) {
+    const payload = payloadOf(entry);
+    return [entry.method, entry.url, entry.token.code, show(payload.user), show(payload.date), entry.id]
+      .join(' ')
+      .toLowerCase();
+  }
+
+  const matches = (entry) => state.filterTerms.every((term) => searchText(entry).includes(term));
+
+  async function getJson(url) {
+    const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.json();
+  }
+
+  async function reload() {
+    const { requests } = await getJson(`requests?limit=${MAX_ROWS}`);
+    state.entries = requests;
+    renderAll();
+  }
+
+  function add(entry) {
+    if (state.entries.some((known) => known.id === entry.id)) return;
+    state.entries.unshift(entry);
+    if (state.entries.length > MAX_ROWS) {
+      const dropped = state.entries.pop();
+      const row = rowFor(dropped.id);
+      if (row) row.remove();
+    }
+    if (matches(entry)) {
+      const row = renderRow(entry);
+      row.classList.add('fresh');
+      $('rows').prepend(row);
+    }
+    renderSummary();
+    renderEmpty();
+  }
+
+  function clearAll() {
+    state.entries = [];
+    closeDetail();
+    renderAll();
+  }
+
+  // ---- live updates -----------------------------------------------------------------------------
+
+  function setLive(mode, label) {
+    const live = $('live');
+    live.dataset.state = mode;
+    live.textContent = label;
+  }
+
+  function connect() {
+    if (typeof EventSource !== 'function') {
+      startPolling();
+      return;
+    }
+    let errors = 0;
+    let opened = false;
+    const source = new EventSource('events');
+    source.addEventListener('open', () => {
+      // After a reconnect, fetch what was recorded while the stream was down.
+      if (opened) reload().catch(() => undefined);
+      opened = true;
+      errors = 0;
+      setLive('live', 'live');
+    });
+    source.addEventListener('entry', (event) => add(JSON.parse(event.data)));
+    source.addEventListener('clear', () => clearAll());
+    source.addEventListener('error', () => {
+      errors += 1;
+      if (errors >= SSE_ERRORS_BEFORE_POLLING) {
+        source.close();
+        startPolling();
+      } else {
+        setLive('connecting', 'reconnecting…');
+      }
+    });
+  }
+
+  function startPolling() {
+    if (state.pollTimer !== null) return;
+    setLive('polling', 'polling');
+    state.pollTimer = setInterval(() => {
+      reload().then(
+        () => setLive('polling', 'polling'),
+        () => setLive('offline', 'offline'),
+      );
+    }, POLL_MS);
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------
+
+  function formatTime(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return iso;
+    const pad = (n, width = 2) => String(n).padStart(width, '0');
+    return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+  }
+
+  function badge(entry) {
+    return el('span', { class: `badge ${verdictClass(entry)}`, text: entry.token.code, title: entry.token.message });
+  }
+
+  function cellOrDash(value, extraClass = '') {
+    const text = show(value);
+    return el('td', { class: `${text === '' ? 'cell-empty' : ''} ${extraClass}`.trim(), text: text === '' ? '—' : text, title: text });
+  }
+
+  function renderRow(entry) {
+    const payload = payloadOf(entry);
+    const path = el('td', { class: 'cell-path mono', title: entry.url }, [entry.path]);
+    if (entry.query !== '') path.append(el('span', { class: 'query', text: `?${entry.query}` }));
+    const row = el(
+      'tr',
+      {
+        tabindex: '0',
+        'aria-selected': String(entry.id === state.selectedId),
+        dataset: { id: entry.id, code: entry.token.code },
+      },
+      [
+        el('td', { class: 'cell-time mono', text: formatTime(entry.receivedAt), title: entry.receivedAt }),
+        el('td', {}, [el('span', { class: 'method', text: entry.method, dataset: { method: entry.method } })]),
+        path,
+        el('td', {}, [badge(entry)]),
+        cellOrDash(payload.user, 'mono'),
+        cellOrDash(payload.date, 'mono'),
+      ],
+    );
+    return row;
+  }
+
+  function rowFor(id) {
+    for (const row of $('rows').children) if (row.dataset.id === id) return row;
+    return null;
+  }
+
+  function renderAll() {
+    const rows = state.entries.filter(matches).map(renderRow);
+    $('rows').replaceChildren(...rows);
+    renderSummary();
+    renderEmpty();
+    if (state.selectedId !== null) {
+      const entry = state.entries.find((candidate) => candidate.id === state.selectedId);
+      if (entry) renderDetail(entry);
+      else closeDetail();
+    }
+  }
+
+  function renderSummary() {
+    const valid = state.entries.filter((entry) => entry.token.valid).length;
+    $('count-total').textContent = String(state.entries.length);
+    $('count-valid').textContent = String(valid);
+    $('count-invalid').textContent = String(state.entries.length - valid);
+  }
+
+  function renderEmpty() {
+    const empty = $('empty');
+    const visibleRows = $('rows').children.length;
+    empty.hidden = visibleRows > 0;
+    empty.querySelector('.empty-title').textContent =
+      state.entries.length === 0 ? 'No requests recorded yet' : 'No request matches the filter';
+  }
+
+  function renderInfo(info) {
+    const parts = [
+      ['verifying ', info.header],
+      [' · HS512 · max age ', `${info.maxAgeS} s`],
+      [' · skew ', `${info.clockSkewS} s`],
+      [' · POST needs a token: ', info.requireToken ? 'yes' : 'no'],
+      [' · keeps ', `${info.journalSize}${info.journalFile ? ' (on disk)' : ''}`],
+    ];
+    $('info').replaceChildren(...parts.flatMap(([label, value]) => [label, el('code', { text: value })]));
+  }
+
+  function select(id, focusRow = false) {
+    const entry = state.entries.find((candidate) => candidate.id === id);
+    if (!entry) return;
+    state.selectedId = id;
+    for (const row of $('rows').children) row.setAttribute('aria-selected', String(row.dataset.id === id));
+    renderDetail(entry);
+    if (focusRow) {
+      const row = rowFor(id);
+      if (row) row.focus();
+    }
+  }
+
+  function closeDetail() {
+    state.selectedId = null;
+    $('detail').hidden = true;
+    for (const row of $('rows').children) row.setAttribute('aria-selected', 'false');
+  }
+
+  function field(name) {
+    return $('detail').querySelector(`[data-field="${name}"]`);
+  }
+
+  function setField(name, value, fallback = '—') {
+    const text = show(value);
+    field(name).textContent = text === '' ? fallback : text;
+  }
+
+  function renderDetail(entry) {
+    const detail = $('detail');
+    const claims = claimsOf(entry);
+    const payload = payloadOf(entry);
+    $('detail-method').textContent = entry.method;
+    $('detail-method').dataset.method = entry.method;
+    $('detail-url').textContent = entry.url;
+    $('detail-meta').textContent = `${entry.receivedAt} · HTTP/${entry.httpVersion} · id ${entry.id}`;
+
+    const verdict = $('detail-verdict');
+    verdict.className = `verdict-box ${verdictClass(entry)}`;
+    const message = el('p', { text: entry.token.message });
+    verdict.replaceChildren(badge(entry), message);
+    if (entry.replayed) message.append(' (replayed)');
+
+    setField('user', payload.user);
+    setField('date', payload.date);
+    setField('iat', claims.iat === undefined ? '' : `${claims.iat}${typeof claims.iat === 'number' ? `  (${isoOfSeconds(claims.iat)})` : ''}`);
+    setField('jti', claims.jti);
+    setField('token-header', entry.token.header ? JSON.stringify(entry.token.header, null, 2) : '', '(not decodable)');
+    setField('token-claims', entry.token.claims ? JSON.stringify(entry.token.claims, null, 2) : '', '(not decodable)');
+    const raw = entry.headers[state.tokenHeader];
+    setField('token-raw', Array.isArray(raw) ? raw.join('\n') : raw, `(no ${state.tokenHeader} header)`);
+
+    const headerRows = [];
+    for (let i = 0; i + 1 < entry.rawHeaders.length; i += 2) {
+      const name = entry.rawHeaders[i];
+      const row = el('tr', {}, [el('th', { scope: 'row', text: name }), el('td', { text: entry.rawHeaders[i + 1] })]);
+      if (name.toLowerCase() === state.tokenHeader) row.className = 'token-header';
+      headerRows.push(row);
+    }
+    $('detail-headers').replaceChildren(...headerRows);
+
+    const body = entry.body;
+    $('detail-body-size').textContent = `${body.bytes} byte${body.bytes === 1 ? '' : 's'}`;
+    if (body.truncated) {
+      setField('body', `(${body.bytes} bytes: larger than the body limit, not kept)`);
+    } else if (body.base64 !== undefined) {
+      setField('body', `(binary, base64)\n${body.base64}`);
+    } else {
+      setField('body', body.text, '(empty)');
+    }
+    setField('sha256', `sha256 ${body.sha256}`);
+    detail.hidden = false;
+  }
+
+  function isoOfSeconds(seconds) {
+    const date = new Date(seconds * 1000);
+    return Number.isNaN(date.getTime()) ? 'out of range' : `${date.toISOString().replace('.000Z', 'Z')}`;
+  }
+
+  // ---- wiring -----------------------------------------------------------------------------------
+
+  function bind() {
+    $('rows').addEventListener('click', (event) => {
+      const row = event.target.closest('tr[data-id]');
+      if (row) select(row.dataset.id);
+    });
+    $('rows').addEventListener('keydown', (event) => {
+      const row = event.target.closest('tr[data-id]');
+      if (!row) return;
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        select(row.dataset.id);
+      } else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const next = event.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling;
+        if (next) select(next.dataset.id, true);
+      }
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') closeDetail();
+      if (event.key === '/' && document.activeElement !== $('filter')) {
+        event.preventDefault();
+        $('filter').focus();
+      }
+    });
+    $('detail-close').addEventListener('click', closeDetail);
+    $('filter').addEventListener('input', (event) => {
+      state.filterTerms = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
+      renderAll();
+    });
+    $('clear').addEventListener('click', async () => {
+      const button = $('clear');
+      button.disabled = true;
+      try {
+        const response = await fetch('requests', { method: 'DELETE' });
+        if (response.ok) clearAll();
+      } finally {
+        button.disabled = false;
+      }
+    });
+    $('empty-example').textContent =
+      `curl -X POST ${location.origin}/hello \\\n  -H 'content-type: application/json' -d '{"hello":"world"}'`;
+  }
+
+  async function start() {
+    bind();
+    try {
+      const info = await getJson('info');
+      state.tokenHeader = info.header;
+      state.requireToken = info.requireToken;
+      renderInfo(info);
+    } catch {
+      // The page still works without the settings line.
+    }
+    try {
+      await reload();
+    } catch {
+      setLive('offline', 'offline');
+    }
+    connect();
+  }
+
+  start();
+})();
