@@ -1,0 +1,158 @@
+/**
+ * Shared fixtures for the e2e suites: the stack's addresses, a unique path per test (the journal
+ * is matched by it, never by position), a reader of the mock's journal and of the proxy's /status,
+ * and, for browser tests, a page that fails the test on any console error or uncaught exception.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { DEFAULT_JWT_HEADER, DEFAULT_JWT_USER, JWT_PROTECTED_HEADER, checkClaims } from '../contracts/src/index.js';
+
+export { expect };
+
+export interface StackEnv {
+  /** The proxy as the test runner reaches it. */
+  readonly proxyUrl: string;
+  /** The mock upstream as the test runner reaches it (journal API, inspection page). */
+  readonly mockUrl: string;
+  /** The mock as the proxy reaches it: the target of forward-mode requests (compose: http://mock-upstream:8081). */
+  readonly mockUrlFromProxy: string;
+  /** The proxy's UPSTREAM_TIMEOUT_MS, so the timeout case delays the mock just past it. */
+  readonly upstreamTimeoutMs: number;
+  readonly jwtUser: string;
+  readonly jwtHeader: string;
+}
+
+/** Reads the stack's addresses; PROXY_URL and MOCK_URL are required. */
+export function readStackEnv(env: NodeJS.ProcessEnv): StackEnv {
+  const missing = ['PROXY_URL', 'MOCK_URL'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new Error(
+      `${missing.join(' and ')} must be set to the running stack's addresses, e.g. ` +
+        'PROXY_URL=http://127.0.0.1:8080 MOCK_URL=http://127.0.0.1:8081 npm run test:e2e ' +
+        '(`make test` starts a stack and sets them).',
+    );
+  }
+  const trim = (url: string): string => url.replace(/\/+$/, '');
+  const mockUrl = trim(env.MOCK_URL!);
+  return {
+    proxyUrl: trim(env.PROXY_URL!),
+    mockUrl,
+    mockUrlFromProxy: trim(env.MOCK_URL_FROM_PROXY || mockUrl),
+    upstreamTimeoutMs: Number(env.UPSTREAM_TIMEOUT_MS || 30_000),
+    jwtUser: env.JWT_USER || DEFAULT_JWT_USER,
+    jwtHeader: (env.JWT_HEADER || DEFAULT_JWT_HEADER).toLowerCase(),
+  };
+}
+
+/** The mock's token verdict, as in its echo and journal (COMMON.md). */
+export interface TokenVerdict {
+  readonly present: boolean;
+  readonly valid: boolean;
+  readonly code: string;
+  readonly message: string;
+  readonly header?: Record<string, unknown>;
+  readonly claims?: Record<string, unknown>;
+}
+
+export interface JournalEntry {
+  readonly id: string;
+  readonly receivedAt: string;
+  readonly method: string;
+  readonly url: string;
+  readonly path: string;
+  readonly query: string;
+  readonly headers: Record<string, string | string[]>;
+  readonly body: { readonly bytes: number; readonly sha256: string; readonly text?: string; readonly truncated: boolean };
+  readonly token: TokenVerdict;
+  readonly replayed: boolean;
+}
+
+export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/** Reads the mock's journal over its API. */
+export class MockJournal {
+  constructor(
+    private readonly api: APIRequestContext,
+    private readonly mockUrl: string,
+  ) {}
+
+  /** Entries recorded for exactly this path (the API's `path` filter is a prefix), newest first. */
+  async byPath(path: string): Promise<JournalEntry[]> {
+    const res = await this.api.get(`${this.mockUrl}/__mock/requests`, { params: { path, limit: 50 } });
+    expect(res.status(), `GET ${this.mockUrl}/__mock/requests?path=${path}`).toBe(200);
+    const { requests } = (await res.json()) as { requests: JournalEntry[] };
+    return requests.filter((entry) => entry.path === path);
+  }
+
+  /** The one entry recorded for this path, waiting for it to appear. */
+  async only(path: string): Promise<JournalEntry> {
+    let entries: JournalEntry[] = [];
+    await expect
+      .poll(async () => (entries = await this.byPath(path)).length, { message: `journal entries for ${path}` })
+      .toBe(1);
+    return entries[0]!;
+  }
+}
+
+/** Reads the proxy's JSON /status. */
+export async function requestsProcessed(api: APIRequestContext, proxyUrl: string): Promise<number> {
+  const res = await api.get(`${proxyUrl}/status`, { headers: { accept: 'application/json' } });
+  expect(res.status(), 'GET /status').toBe(200);
+  const status = (await res.json()) as { requestsProcessed: unknown };
+  expect(Number.isInteger(status.requestsProcessed), `requestsProcessed in ${JSON.stringify(status)}`).toBe(true);
+  return status.requestsProcessed as number;
+}
+
+/** Asserts the proxy's body for an error it generated: exactly `{error: {code, message}}`. */
+export async function expectProxyError(res: APIResponse, status: number, code: string): Promise<void> {
+  const text = await res.text();
+  expect(res.status(), `status of a response with body ${text}`).toBe(status);
+  expect(res.headers()['content-type']).toMatch(/^application\/json/);
+  expect(JSON.parse(text)).toEqual({ error: { code, message: expect.any(String) } });
+}
+
+/** Asserts a verdict is the mock's TOKEN_VALID for a token the proxy signed, per the contract. */
+export function expectValidToken(token: TokenVerdict, user: string): void {
+  expect(token, 'token verdict').toMatchObject({ present: true, valid: true, code: 'TOKEN_VALID' });
+  expect(token.header).toEqual({ ...JWT_PROTECTED_HEADER });
+  const check = checkClaims(token.claims);
+  expect(check.ok ? [] : check.violations, 'contract violations in the claims').toEqual([]);
+  expect(Object.keys(token.claims ?? {}).sort()).toEqual(['iat', 'jti', 'payload']);
+  expect((token.claims?.payload as { user?: unknown } | undefined)?.user).toBe(user);
+  const iat = token.claims?.iat as number;
+  expect(Math.abs(iat - Date.now() / 1000), 'iat is the moment the request arrived').toBeLessThan(60);
+}
+
+interface Fixtures {
+  stack: StackEnv;
+  /** A path no other test (or run) uses: /e2e/<test title slug>/<uuid>. */
+  uniquePath: string;
+  journal: MockJournal;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern
+  stack: async ({}, use) => {
+    await use(readStackEnv(process.env));
+  },
+  // eslint-disable-next-line no-empty-pattern
+  uniquePath: async ({}, use, testInfo) => {
+    const slug = testInfo.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40).replace(/-+$/, '');
+    await use(`/e2e/${slug}/${randomUUID()}`);
+  },
+  journal: async ({ playwright, stack }, use) => {
+    const api = await playwright.request.newContext();
+    await use(new MockJournal(api, stack.mockUrl));
+    await api.dispose();
+  },
+  // Browser tests fail on any console error or uncaught exception in the page.
+  page: async ({ page }, use) => {
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console.error: ${msg.text()} (${msg.location().url})`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await use(page);
+    expect(problems, 'console errors and uncaught exceptions in the page').toEqual([]);
+  },
+});

@@ -1,0 +1,63 @@
+/**
+ * Forward mode through the real stack: the proxy used as an HTTP proxy, as `curl -x` uses it.
+ *
+ * Playwright's `request.newContext({ proxy })` cannot do this: its agent (https-proxy-agent) opens a
+ * CONNECT tunnel even for http:// targets, and the proxy refuses CONNECT by design (a tunnel cannot
+ * be signed). So the absolute-form request is sent with node:http here, and the `browser` project
+ * checks Chromium's own `proxy:` settings (forward.browser.spec.ts).
+ */
+import { request as httpRequest } from 'node:http';
+import { test, expect, expectValidToken, sha256 } from './fixtures.js';
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+/** Sends `method target` in absolute-form (RFC 9112 §3.2.2) to the proxy. */
+function viaProxy(proxyUrl: string, method: string, target: string, body?: Buffer): Promise<RawResponse> {
+  const proxy = new URL(proxyUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: proxy.hostname,
+        port: proxy.port,
+        method,
+        path: target, // an absolute URL: what an HTTP client configured with a proxy sends
+        headers: { host: new URL(target).host, ...(body ? { 'content-length': body.length } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('an absolute-form POST (forward mode) reaches its target signed and is counted', async ({ journal, stack, uniquePath }) => {
+  const body = Buffer.from(`forward ${uniquePath}`);
+  const target = `${stack.mockUrlFromProxy}${uniquePath}?mode=forward`;
+
+  const res = await viaProxy(stack.proxyUrl, 'POST', target, body);
+  expect(res.status, res.body).toBe(200);
+
+  const entry = await journal.only(uniquePath);
+  // Sent upstream in origin-form, with Host taken from the target URL.
+  expect(entry).toMatchObject({ method: 'POST', url: `${uniquePath}?mode=forward`, query: 'mode=forward' });
+  expect(entry.headers.host).toBe(new URL(target).host);
+  expect(entry.body).toMatchObject({ bytes: body.length, sha256: sha256(body) });
+  expectValidToken(entry.token, stack.jwtUser);
+});
+
+test('an absolute-form GET (forward mode) reaches its target unsigned', async ({ journal, stack, uniquePath }) => {
+  const res = await viaProxy(stack.proxyUrl, 'GET', `${stack.mockUrlFromProxy}${uniquePath}`);
+  expect(res.status, res.body).toBe(200);
+
+  const entry = await journal.only(uniquePath);
+  expect(entry.token).toMatchObject({ present: false, code: 'TOKEN_MISSING' });
+});

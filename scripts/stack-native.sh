@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Runs the built servers natively (no Docker): the fast local loop of `make test STACK=native`, and
+# `make run` where no Docker engine answers. Needs `npm run build` first.
+#
+#   stack-native.sh start DIR   mock-upstream, proxy and proxy-put (JWT_METHODS=POST,PUT) on free
+#                               loopback ports; waits for each /healthz; writes DIR/env (the suites'
+#                               PROXY_URL, MOCK_URL, PROXY_PUT_URL, MOCK_URL_FROM_PROXY) and DIR/pids
+#   stack-native.sh stop DIR    stops what `start DIR` started (by pid)
+#   stack-native.sh run         mock-upstream in the background on MOCK_PORT (8081), the proxy in the
+#                               foreground on HTTP_PORT (8080); stopping the proxy stops the mock
+#
+# The servers read the same variables as in compose (JWT_*, UPSTREAM_TIMEOUT_MS, MOCK_*, ...) from
+# the environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROXY_MAIN=dist/proxy/src/main.js
+MOCK_MAIN=dist/mock-upstream/src/main.js
+
+die() { echo "stack-native: $*" >&2; exit 1; }
+
+require_build() {
+  [ -f "$PROXY_MAIN" ] && [ -f "$MOCK_MAIN" ] || die "build first (npm run build): $PROXY_MAIN or $MOCK_MAIN is missing"
+}
+
+# A port the kernel reports free right now (it could be taken before we bind it; fine for a test loop).
+free_port() {
+  node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# wait_healthy NAME URL PID LOG: polls URL/healthz until it answers 2xx, the process dies, or 30 s pass.
+wait_healthy() {
+  local name=$1 url=$2 pid=$3 log=$4
+  if ! node -e '
+    const [url, pid] = process.argv.slice(1);
+    const deadline = Date.now() + 30000;
+    const alive = () => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+    (async () => {
+      while (Date.now() < deadline && alive()) {
+        try { if ((await fetch(url + "/healthz")).ok) process.exit(0); } catch { /* not listening yet */ }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      process.exit(1);
+    })();' "$url" "$pid"; then
+    echo "stack-native: $name did not become healthy at $url/healthz; its log:" >&2
+    tail -n 30 "$log" >&2 || true
+    return 1
+  fi
+}
+
+# start_server NAME MAIN DIR VAR=VALUE...: starts node MAIN with extra env, logging to DIR/NAME.log.
+start_server() {
+  local name=$1 main=$2 dir=$3; shift 3
+  env "$@" node "$main" >"$dir/$name.log" 2>&1 &
+  local pid=$!
+  echo "$pid" >>"$dir/pids"
+  echo "$pid"
+}
+
+start() {
+  local dir=${1:?usage: stack-native.sh start DIR}
+  require_build
+  mkdir -p "$dir"; : >"$dir/pids"
+  local mock_port proxy_port put_port
+  mock_port=$(free_port); proxy_port=$(free_port); put_port=$(free_port)
+  local mock_url=http://127.0.0.1:$mock_port
+  local pid
+  pid=$(start_server mock-upstream "$MOCK_MAIN" "$dir" HTTP_PORT="$mock_port" HOST=127.0.0.1)
+  wait_healthy mock-upstream "$mock_url" "$pid" "$dir/mock-upstream.log" || { stop "$dir"; return 1; }
+  pid=$(start_server proxy "$PROXY_MAIN" "$dir" HTTP_PORT="$proxy_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url")
+  wait_healthy proxy "http://127.0.0.1:$proxy_port" "$pid" "$dir/proxy.log" || { stop "$dir"; return 1; }
+  pid=$(start_server proxy-put "$PROXY_MAIN" "$dir" HTTP_PORT="$put_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url" \
+    JWT_METHODS=POST,PUT PROXY_NAME=jwt-proxy-put)
+  wait_healthy proxy-put "http://127.0.0.1:$put_port" "$pid" "$dir/proxy-put.log" || { stop "$dir"; return 1; }
+  cat >"$dir/env" <<ENV
+export PROXY_URL=http://127.0.0.1:$proxy_port
+export PROXY_PUT_URL=http://127.0.0.1:$put_port
+export MOCK_URL=$mock_url
+export MOCK_URL_FROM_PROXY=$mock_url
+ENV
+  echo "stack-native: mock-upstream $mock_url, proxy :$proxy_port, proxy-put :$put_port (logs in $dir)"
+}
+
+stop() {
+  local dir=${1:?usage: stack-native.sh stop DIR}
+  [ -f "$dir/pids" ] || return 0
+  local pid
+  while read -r pid; do
+    kill "$pid" 2>/dev/null || true
+  done <"$dir/pids"
+  # They drain in-flight requests first (SHUTDOWN_GRACE_MS); `wait` only works for our own children,
+  # so poll, and SIGKILL whatever is still there after 15 s.
+  while read -r pid; do
+    local tries=150
+    while kill -0 "$pid" 2>/dev/null && [ $((tries--)) -gt 0 ]; do sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done <"$dir/pids"
+  rm -f "$dir/pids"
+}
+
+run() {
+  require_build
+  local http_port=${HTTP_PORT:-8080} mock_port=${MOCK_PORT:-8081}
+  HTTP_PORT=$mock_port node "$MOCK_MAIN" &
+  local mock_pid=$!
+  trap 'kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true' EXIT
+  wait_healthy mock-upstream "http://127.0.0.1:$mock_port" "$mock_pid" /dev/null
+  echo "stack-native: mock-upstream on :$mock_port (page: http://localhost:$mock_port/__mock/), proxy on :$http_port"
+  # Not exec: the trap must outlive the proxy to stop the mock. Ctrl-C reaches both (same process group).
+  HTTP_PORT=$http_port UPSTREAM_URL=${UPSTREAM_URL:-http://127.0.0.1:$mock_port} node "$PROXY_MAIN"
+}
+
+case "${1:-}" in
+  start) start "${2:-}" ;;
+  stop) stop "${2:-}" ;;
+  run) run ;;
+  *) die "usage: stack-native.sh start DIR | stop DIR | run" ;;
+esac
