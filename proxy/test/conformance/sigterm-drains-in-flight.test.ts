@@ -1,0 +1,85 @@
+// Issue #2/#6: on SIGTERM the built proxy stops accepting connections, lets the requests in
+// flight finish (bounded by SHUTDOWN_GRACE_MS) and exits 0. Runs `node dist/proxy/src/main.js`
+// as a child process, as `npm run start:proxy` does.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startUpstream, TEST_TIMEOUT_MS, until, within } from './support.js';
+
+// dist/proxy/test/conformance/x.js -> dist/proxy/src/main.js
+const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+
+function connectOutcome(port: number): Promise<'refused' | 'accepted'> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve('accepted');
+    });
+    socket.on('error', () => resolve('refused'));
+  });
+}
+
+test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  let release: (() => void) | undefined;
+  const upstream = await startUpstream((req, res) => {
+    req.resume();
+    release = () => res.end('slow but complete');
+  });
+  t.after(() => upstream.close());
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstream.origin, SHUTDOWN_GRACE_MS: '5000', WORKERS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let stdout = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  let stderr = '';
+  child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const port = await within(
+    new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        stdout += chunk;
+        for (const line of stdout.split('\n')) {
+          if (!line.includes('"listening"')) continue;
+          const record = JSON.parse(line) as { msg?: string; port?: number };
+          if (record.msg === 'listening' && typeof record.port === 'number') resolve(record.port);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`proxy exited with ${code} before listening: ${stderr}`)));
+    }),
+    5000,
+    'the proxy to log "listening"',
+  );
+
+  const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/slow', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end('payload');
+  });
+  await upstream.nthRequest(0);
+
+  child.kill('SIGTERM');
+  await until(async () => (await connectOutcome(port)) === 'refused', 3000, 'new connections to be refused');
+  assert.equal(child.exitCode, null, 'still running while a request is in flight');
+
+  release!();
+  const response = await within(inFlight, 3000, 'the in-flight response');
+  assert.deepEqual(response, { status: 200, body: 'slow but complete' });
+  const [code, signal] = await within(exited, 5000, 'the proxy to exit');
+  assert.deepEqual({ code, signal }, { code: 0, signal: null }, stderr);
+});

@@ -1,0 +1,20 @@
+// Issue #2 failures table: a refused upstream connection is a bad gateway (RFC 9110 §15.6.3).
+import { test } from 'node:test';
+import { assertSimpleProxyError, awaitLogged, closedPort, request, startProxy, TEST_TIMEOUT_MS } from './support.js';
+
+test('answers 502 UPSTREAM_UNREACHABLE given an upstream that refuses connections', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const port = await closedPort();
+  const proxy = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${port}` });
+  t.after(() => proxy.close());
+  const response = await request(proxy.port, { method: 'POST', path: '/refused', body: 'x' });
+  assertSimpleProxyError(response, 502, 'UPSTREAM_UNREACHABLE');
+  await awaitLogged(proxy, 'UPSTREAM_UNREACHABLE');
+});
+
+test('answers 502 UPSTREAM_UNREACHABLE given a refused forward-mode target', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const port = await closedPort();
+  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9' });
+  t.after(() => proxy.close());
+  const response = await request(proxy.port, { path: `http://127.0.0.1:${port}/refused`, headers: { host: `127.0.0.1:${port}` } });
+  assertSimpleProxyError(response, 502, 'UPSTREAM_UNREACHABLE');
+});
