@@ -1,0 +1,66 @@
+/**
+ * CPU profile of a proxy under load (issue #7): starts the bench upstream and
+ * the proxy with `node --cpu-prof`, drives it with autocannon, stops it with
+ * SIGTERM (V8 writes the profile on exit), then prints where the time went.
+ *
+ *   npm run build && node dist/bench/profile.js [--target ours|reference] [--method POST|GET]
+ *       [--seconds 10] [--log-level warn] [--top 25]
+ * Writes the .cpuprofile (open it in Chrome DevTools or speedscope for a flame
+ * graph) and a Markdown summary under bench/results/raw/.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { formatSummary, summariseProfile, type CpuProfile } from './cpuprofile-summary.js';
+import { runLoad } from './lib/load.js';
+import { freePort, startService } from './lib/processes.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values } = parseArgs({
+  options: {
+    target: { type: 'string', default: 'ours' },
+    method: { type: 'string', default: 'POST' },
+    seconds: { type: 'string', default: '10' },
+    'log-level': { type: 'string', default: 'warn' },
+    workers: { type: 'string', default: '1' },
+    top: { type: 'string', default: '25' },
+  },
+});
+const method = values.method === 'GET' ? 'GET' : 'POST';
+const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : 'dist/proxy/src/main.js';
+const body = JSON.stringify({ orderId: 'ord-2026-000123', note: 'profile body '.repeat(12) });
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-profile-'));
+const profDir = path.join(tmp, 'prof');
+mkdirSync(profDir);
+const upstreamPort = await freePort();
+const upstream = await startService({ name: 'upstream', command: process.execPath, args: [path.join(ROOT, 'dist/bench/upstream.js')], env: { HTTP_PORT: String(upstreamPort) }, cpus: '0', port: upstreamPort, logFile: path.join(tmp, 'upstream.log') });
+const port = await freePort();
+const proxy = await startService({
+  name: 'proxy',
+  command: process.execPath,
+  args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, path.join(ROOT, main)],
+  env: { UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], WORKERS: values.workers },
+  cpus: '1',
+  port,
+  logFile: path.join(tmp, 'proxy.log'),
+});
+try {
+  const result = await runLoad({ url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body } : {}), connections: 64, durationS: Number(values.seconds), warmupS: 1, cpus: '0' });
+  console.log(`${values.target} ${method}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
+} finally {
+  await proxy.stop();
+  await upstream.stop();
+}
+const file = readdirSync(profDir).find((name) => name.endsWith('.cpuprofile'));
+if (file === undefined) throw new Error(`no .cpuprofile written in ${profDir} (did the proxy exit cleanly on SIGTERM?)`);
+const summary = formatSummary(summariseProfile(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile, Number(values.top)));
+const outDir = path.join(ROOT, 'bench/results/raw');
+mkdirSync(outDir, { recursive: true });
+const base = path.join(outDir, `profile-${values.target}-${method.toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+writeFileSync(`${base}.cpuprofile`, readFileSync(path.join(profDir, file)));
+writeFileSync(`${base}.md`, `${summary}\n`);
+console.log(summary);
+console.log(`\nwrote ${path.relative(ROOT, base)}.{cpuprofile,md}`);
