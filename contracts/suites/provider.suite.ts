@@ -571,7 +571,9 @@ for (const providerCase of cases) {
     }
     const sent: Sent = { request, startedMs, endedMs: Date.now() };
     const prefix = built.pathPrefix === null ? undefined : (built.pathPrefix ?? ctx.prefix);
-    const entries = await findRecorded(stack.mockUrl, marker, prefix);
+    let entries = await findRecorded(stack.mockUrl, marker, prefix);
+    // Not under the expected path: look for it anywhere, so the report shows where it went.
+    if (entries.length === 0 && prefix !== undefined) entries = await findRecorded(stack.mockUrl, marker);
     const problems: string[] = [];
     if (response.status !== 200) problems.push(`the mock's 200 is relayed to the client: got ${shortResponse(response)}`);
     if (entries.length !== 1) problems.push(`exactly one request recorded with ${CASE_ID_HEADER}: ${marker}: found ${entries.length}`);
