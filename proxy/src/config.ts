@@ -1,0 +1,256 @@
+/**
+ * The proxy's configuration: parsed once from the environment into a frozen,
+ * typed object. Every problem is collected and reported together, each naming
+ * the variable, what it must be and an example (STYLE.md "Config at the edge").
+ */
+import { availableParallelism } from 'node:os';
+import {
+  DEFAULT_JWT_USER,
+  DEFAULT_SIGNED_METHODS,
+  EnvReader,
+  parseMethodList,
+  readTokenConfig,
+} from '../../contracts/src/index.js';
+import type { Env, TokenConfig } from '../../contracts/src/index.js';
+
+export const DEFAULT_HTTP_PORT = 8080;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_UPSTREAM_URL = 'http://127.0.0.1:8081';
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
+export const DEFAULT_ALLOWED_HOSTS = '*';
+export const DEFAULT_PROXY_NAME = 'jwt-proxy';
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+export const DEFAULT_LOG_LEVEL = 'info';
+/** Slowloris guard: the whole header section must arrive within this (Node's own default is 60 s). */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request, body included, must arrive within this (Node's default: 300 s). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+/** Idle client keep-alive connections close after this (Node's default: 5 s). */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One PROXY_ALLOWED_HOSTS entry: a host glob and an optional port (undefined = any port). */
+export interface HostPattern {
+  readonly source: string;
+  readonly host: RegExp;
+  readonly port: number | undefined;
+}
+
+export interface UpstreamTarget {
+  /** 'http:' or 'https:'. */
+  readonly protocol: 'http:' | 'https:';
+  /** Host name without brackets, e.g. `::1` or `example.com`. */
+  readonly hostname: string;
+  /** Authority as sent in Host, e.g. `[::1]:8081`, without a default port. */
+  readonly host: string;
+  readonly port: number;
+  /** Path prefix without a trailing slash: '' for `http://h:1/` or `http://h:1`. */
+  readonly pathPrefix: string;
+  readonly href: string;
+}
+
+export interface ProxyConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly upstream: UpstreamTarget;
+  readonly token: TokenConfig;
+  readonly user: string;
+  readonly signedMethods: ReadonlySet<string>;
+  readonly upstreamTimeoutMs: number;
+  readonly allowedHosts: readonly HostPattern[];
+  readonly proxyName: string;
+  readonly trustForwarded: boolean;
+  readonly allowTrace: boolean;
+  /** undefined = no limit. */
+  readonly maxBodyBytes: number | undefined;
+  readonly workers: number;
+  readonly logLevel: LogLevel;
+  readonly shutdownGraceMs: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const MAX_MS = 86_400_000;
+
+/** Parses UPSTREAM_URL: an absolute http(s) URL without query or fragment; its path is a prefix. */
+export function parseUpstreamUrl(value: string): UpstreamTarget | { problem: string } {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { problem: `must be an absolute http:// or https:// URL, got "${value}"` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { problem: `must use http:// or https://, got "${url.protocol}"` };
+  }
+  if (url.search !== '' || url.hash !== '' || value.includes('?') || value.includes('#')) {
+    return { problem: 'must not carry a query or fragment (its path is a prefix for every request)' };
+  }
+  if (url.username !== '' || url.password !== '') {
+    return { problem: 'must not carry user information' };
+  }
+  const protocol = url.protocol;
+  const defaultPort = protocol === 'https:' ? 443 : 80;
+  const port = url.port === '' ? defaultPort : Number(url.port);
+  const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  const pathPrefix = url.pathname.replace(/\/+$/, '');
+  return Object.freeze({ protocol, hostname, host: url.host, port, pathPrefix, href: url.href });
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+/** Parses PROXY_ALLOWED_HOSTS: comma-separated `host[:port]`, `*` as a wildcard, `[v6]:port` for IPv6. */
+export function parseAllowedHosts(value: string): readonly HostPattern[] | { invalid: string[] } {
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const invalid: string[] = [];
+  const patterns: HostPattern[] = [];
+  for (const entry of entries) {
+    const match = /^(?:\[([0-9a-fA-F:.*]+)\]|([^:[\]/\s@]+))(?::(\d{1,5}|\*))?$/.exec(entry);
+    const host = match?.[1] ?? match?.[2];
+    const portText = match?.[3];
+    const port = portText === undefined || portText === '*' ? undefined : Number(portText);
+    if (match === null || host === undefined || (port !== undefined && (port < 1 || port > 65535))) {
+      invalid.push(entry);
+      continue;
+    }
+    patterns.push(Object.freeze({ source: entry, host: globToRegExp(host), port }));
+  }
+  if (entries.length === 0) return { invalid: [value] };
+  if (invalid.length > 0) return { invalid };
+  return Object.freeze(patterns);
+}
+
+function readWorkers(env: EnvReader, cores: number): number {
+  const value = env.raw('WORKERS')?.trim().toLowerCase();
+  if (value === undefined) return 1;
+  if (value === 'auto') return Math.max(1, cores);
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1 || parsed > 256) {
+    env.problem('WORKERS', `must be an integer from 1 to 256 or "auto" (one per core), got "${value}"`, 'auto');
+    return 1;
+  }
+  return parsed;
+}
+
+/**
+ * Parses the proxy's environment. Throws one ConfigError naming every bad variable.
+ * `cores` is injectable so tests pin WORKERS=auto.
+ */
+export function parseConfig(env: Env, cores: number = availableParallelism()): ProxyConfig {
+  const reader = new EnvReader(env);
+  const port = reader.integer('HTTP_PORT', DEFAULT_HTTP_PORT, 0, 65535, String(DEFAULT_HTTP_PORT));
+  const host = reader.string('HOST', DEFAULT_HOST);
+
+  const upstreamText = reader.string('UPSTREAM_URL', DEFAULT_UPSTREAM_URL);
+  const parsedUpstream = parseUpstreamUrl(upstreamText);
+  let upstream: UpstreamTarget;
+  if ('problem' in parsedUpstream) {
+    reader.problem('UPSTREAM_URL', parsedUpstream.problem, 'http://127.0.0.1:8081/api');
+    upstream = parseUpstreamUrl(DEFAULT_UPSTREAM_URL) as UpstreamTarget;
+  } else {
+    upstream = parsedUpstream;
+  }
+
+  const token = readTokenConfig(reader);
+  const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
+
+  let signedMethods: ReadonlySet<string> = new Set(DEFAULT_SIGNED_METHODS);
+  const methodsText = reader.raw('JWT_METHODS');
+  if (methodsText !== undefined) {
+    const parsed = parseMethodList(methodsText);
+    if ('invalid' in parsed) {
+      reader.problem(
+        'JWT_METHODS',
+        `must be a comma-separated list of HTTP method names, got invalid "${parsed.invalid.join('", "')}"`,
+        'POST,PUT,PATCH',
+      );
+    } else {
+      signedMethods = parsed.methods;
+    }
+  }
+
+  const upstreamTimeoutMs = reader.integer(
+    'UPSTREAM_TIMEOUT_MS',
+    DEFAULT_UPSTREAM_TIMEOUT_MS,
+    1,
+    MAX_MS,
+    String(DEFAULT_UPSTREAM_TIMEOUT_MS),
+  );
+
+  let allowedHosts = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS) as readonly HostPattern[];
+  const allowedText = reader.raw('PROXY_ALLOWED_HOSTS');
+  if (allowedText !== undefined) {
+    const parsed = parseAllowedHosts(allowedText);
+    if ('invalid' in parsed) {
+      reader.problem(
+        'PROXY_ALLOWED_HOSTS',
+        `must be a comma-separated list of host[:port] with * wildcards, got invalid "${parsed.invalid.join('", "')}"`,
+        'api.example.com,*.internal:8080,[::1]:9000',
+      );
+    } else {
+      allowedHosts = parsed;
+    }
+  }
+
+  const proxyName = reader.string('PROXY_NAME', DEFAULT_PROXY_NAME);
+  if (!TOKEN.test(proxyName)) {
+    reader.problem('PROXY_NAME', 'must be a token (RFC 9110 §5.6.2) usable as a Via pseudonym', DEFAULT_PROXY_NAME);
+  }
+  const trustForwarded = reader.boolean('PROXY_TRUST_FORWARDED', false);
+  const allowTrace = reader.boolean('PROXY_ALLOW_TRACE', false);
+
+  const maxBodyText = reader.raw('MAX_BODY_BYTES');
+  const maxBodyBytes =
+    maxBodyText === undefined
+      ? undefined
+      : reader.integer('MAX_BODY_BYTES', 0, 0, Number.MAX_SAFE_INTEGER, '10485760');
+
+  const workers = readWorkers(reader, cores);
+  const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL);
+  const shutdownGraceMs = reader.integer(
+    'SHUTDOWN_GRACE_MS',
+    DEFAULT_SHUTDOWN_GRACE_MS,
+    0,
+    MAX_MS,
+    String(DEFAULT_SHUTDOWN_GRACE_MS),
+  );
+  const headersTimeoutMs = reader.integer('HEADERS_TIMEOUT_MS', DEFAULT_HEADERS_TIMEOUT_MS, 1, MAX_MS, '10000');
+  const requestTimeoutMs = reader.integer('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1, MAX_MS, '300000');
+  const keepAliveTimeoutMs = reader.integer('KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1, MAX_MS, '5000');
+  if (headersTimeoutMs > requestTimeoutMs) {
+    reader.problem(
+      'HEADERS_TIMEOUT_MS',
+      `must not exceed REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+      String(Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs)),
+    );
+  }
+
+  reader.finish();
+  return Object.freeze({
+    port,
+    host,
+    upstream,
+    token: Object.freeze(token),
+    user,
+    signedMethods,
+    upstreamTimeoutMs,
+    allowedHosts,
+    proxyName,
+    trustForwarded,
+    allowTrace,
+    maxBodyBytes,
+    workers,
+    logLevel,
+    shutdownGraceMs,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs,
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Where a request's upstream is decided. Origin-form (`/path?q`) goes to
+ * UPSTREAM_URL with the path and query byte for byte (reverse mode);
+ * absolute-form (`http://host:port/path`) goes to that origin (forward mode,
+ * RFC 9112 §3.2.2), checked against PROXY_ALLOWED_HOSTS and against looping
+ * back into this proxy (RFC 9110 §7.6).
+ */
+import { networkInterfaces, hostname as osHostname } from 'node:os';
+import type { HostPattern, UpstreamTarget } from './config.js';
+import type { ProxyErrorCode } from './errors.js';
+
+/** The shape http-proxy takes as `target` (a pre-parsed URL, so it parses nothing per request). */
+export interface HttpProxyTarget {
+  readonly protocol: 'http:' | 'https:';
+  readonly hostname: string;
+  /** Authority for the Host header: default port omitted, IPv6 in brackets. */
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+}
+
+export interface ResolvedTarget {
+  readonly mode: 'reverse' | 'forward';
+  readonly target: HttpProxyTarget;
+  /** The request-target sent upstream, exactly: prefix + the client's bytes, or the absolute URL's path and query. */
+  readonly path: string;
+}
+
+export type TargetResolution = ResolvedTarget | { readonly error: ProxyErrorCode };
+
+/** Where the proxy itself listens: forward targets that point here would loop. */
+export interface ListenerIdentity {
+  readonly port: number;
+  /** Lower-case host names and addresses (no brackets) that reach this machine. */
+  readonly addresses: ReadonlySet<string>;
+}
+
+/** The upstream as http-proxy's target, built once. */
+export function reverseTarget(upstream: UpstreamTarget): HttpProxyTarget {
+  return Object.freeze({
+    protocol: upstream.protocol,
+    hostname: upstream.hostname,
+    host: upstream.host,
+    port: upstream.port,
+    path: '',
+  });
+}
+
+/** Every name this host answers to: loopback, wildcard, each interface address, its host name. */
+export function localAddresses(bound: string | undefined): ReadonlySet<string> {
+  const names = new Set<string>(['localhost', '0.0.0.0', '::', '::1', '127.0.0.1', osHostname().toLowerCase()]);
+  if (bound !== undefined) names.add(bound.toLowerCase());
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) names.add(info.address.toLowerCase());
+  }
+  return names;
+}
+
+function isOwnListener(hostname: string, port: number, listener: ListenerIdentity | undefined): boolean {
+  if (listener === undefined || port !== listener.port) return false;
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  return (
+    listener.addresses.has(name) ||
+    name.startsWith('127.') ||
+    name.startsWith('::ffff:127.') ||
+    name.endsWith('.localhost')
+  );
+}
+
+/** True when PROXY_ALLOWED_HOSTS admits this host and port. */
+export function isHostAllowed(hostname: string, port: number, patterns: readonly HostPattern[]): boolean {
+  for (const pattern of patterns) {
+    if ((pattern.port === undefined || pattern.port === port) && pattern.host.test(hostname)) return true;
+  }
+  return false;
+}
+
+const ABSOLUTE_HTTP = /^(https?):\/\/([^/?#]*)(.*)$/is;
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+/**
+ * Resolves the request-target (raw `req.url`). Pure apart from its inputs:
+ * `listener` is undefined before the server listens.
+ */
+export function resolveTarget(
+  url: string,
+  method: string,
+  reverse: HttpProxyTarget,
+  pathPrefix: string,
+  allowedHosts: readonly HostPattern[],
+  listener: ListenerIdentity | undefined,
+): TargetResolution {
+  if (url.charCodeAt(0) === 47 /* '/' */) {
+    return { mode: 'reverse', target: reverse, path: pathPrefix + url };
+  }
+  if (url === '*') {
+    // Asterisk-form is only defined for OPTIONS (RFC 9112 §3.2.4) and goes to the origin unchanged.
+    return method === 'OPTIONS' ? { mode: 'reverse', target: reverse, path: '*' } : { error: 'BAD_REQUEST_TARGET' };
+  }
+  const match = ABSOLUTE_HTTP.exec(url);
+  if (match === null) {
+    return SCHEME.test(url) && !/^https?:/i.test(url) ? { error: 'UNSUPPORTED_SCHEME' } : { error: 'BAD_REQUEST_TARGET' };
+  }
+  const scheme = (match[1] as string).toLowerCase() as 'http' | 'https';
+  const authority = match[2] as string;
+  const rest = match[3] as string;
+  // Userinfo in a request-target is deprecated and a phishing vector (RFC 9110 §4.2.4).
+  if (authority === '' || authority.includes('@') || rest.startsWith('#')) return { error: 'BAD_REQUEST_TARGET' };
+  let parsed: URL;
+  try {
+    parsed = new URL(`${scheme}://${authority}/`);
+  } catch {
+    return { error: 'BAD_REQUEST_TARGET' };
+  }
+  const protocol = parsed.protocol as 'http:' | 'https:';
+  const port = parsed.port === '' ? (protocol === 'https:' ? 443 : 80) : Number(parsed.port);
+  const hostname = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+  if (!isHostAllowed(hostname, port, allowedHosts)) return { error: 'FORWARD_HOST_FORBIDDEN' };
+  if (isOwnListener(hostname, port, listener)) return { error: 'LOOP_DETECTED' };
+  const path = rest === '' ? '/' : rest.charCodeAt(0) === 63 /* '?' */ ? `/${rest}` : rest;
+  return {
+    mode: 'forward',
+    target: { protocol, hostname, host: parsed.host, port, path: '' },
+    path,
+  };
+}

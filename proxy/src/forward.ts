@@ -1,0 +1,384 @@
+/**
+ * The forwarding pipeline. The order of the passes is written down once, in
+ * `handle`:
+ *
+ *   1. count the request (answered when its response closes, whatever happens);
+ *   2. guards: duplicate Host, request-target, Via loop, TRACE, Max-Forwards, body size;
+ *   3. headers, in place on req.headers: drop Expect (answered here), strip
+ *      hop-by-hop, strip the client's token, re-frame a chunked body, then add
+ *      X-Forwarded-*, Forwarded, Via and our one token;
+ *   4. http-proxy-middleware streams the request and response.
+ *
+ * Headers are set on req.headers BEFORE the middleware runs: http-proxy skips
+ * its `proxyReq` event for requests with `Expect` (issue #2), so anything set
+ * only there can be silently lost. The upstream ClientRequest is adopted
+ * synchronously from the agent (see `adoptUpstreamRequest`) to fix its path,
+ * arm the upstream timeout and abort it when the client goes away.
+ */
+import http from 'node:http';
+import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import https from 'node:https';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { RequestHandler } from 'http-proxy-middleware';
+import type { ProxyConfig } from './config.js';
+import type { ProxyErrorCode } from './errors.js';
+import { sendError, statusForUpstreamError } from './errors.js';
+import type { HttpProxyTarget, ListenerIdentity } from './forward-target.js';
+import { resolveTarget, reverseTarget } from './forward-target.js';
+import { stripHopByHop } from './hop-by-hop.js';
+import {
+  addResponseVia,
+  allowedMethods,
+  appendVia,
+  applyForwardedHeaders,
+  maxForwards,
+  traceEcho,
+  viaContains,
+  viaEntry,
+} from './intermediary.js';
+import type { ProxyMetrics } from './metrics.js';
+import { methodLabel } from './metrics.js';
+import { declaredBodyTooLarge, hasDuplicateHost } from './request-guard.js';
+import type { StatusCounter } from './status.js';
+import type { Signer } from './token.js';
+
+/** Codes that appear only in logs: nothing is sent (the client is gone). */
+export type LogOnlyCode = 'CLIENT_ABORTED';
+
+/** Per-request state, one object per forwarded request. */
+class RequestState {
+  readonly startedAt: number;
+  readonly res: ServerResponse;
+  upstreamAt = -1;
+  code: ProxyErrorCode | LogOnlyCode | undefined = undefined;
+  target: HttpProxyTarget | undefined = undefined;
+  path = '';
+  proxyReq: ClientRequest | undefined = undefined;
+  timedOut = false;
+  /** The proxy already answered (e.g. 413 mid-stream): upstream errors that follow are expected. */
+  answered = false;
+  bodyBytes = 0;
+  limitBody = false;
+
+  constructor(startedAt: number, res: ServerResponse) {
+    this.startedAt = startedAt;
+    this.res = res;
+  }
+}
+
+const kState = Symbol('jwt-proxy.state');
+interface WithState {
+  [kState]?: RequestState;
+}
+
+function stateOf(target: object): RequestState | undefined {
+  return (target as WithState)[kState];
+}
+
+export interface ForwarderDeps {
+  readonly config: ProxyConfig;
+  readonly sign: Signer;
+  readonly metrics: ProxyMetrics;
+  readonly status: StatusCounter;
+  readonly logger: Logger;
+  /** Where the server listens (for loop detection); undefined before listen. */
+  readonly listener: () => ListenerIdentity | undefined;
+  /** True while draining: responses close their connection. */
+  readonly isClosing: () => boolean;
+  /** Called after each forwarded response closes (the app closes idle connections while draining). */
+  readonly onRequestDone: () => void;
+}
+
+export interface Forwarder {
+  /** The pipeline entry: (req, res) straight from the http.Server. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Closes pooled upstream connections. */
+  readonly destroy: () => void;
+}
+
+/**
+ * Pool sizes: enough for a busy single upstream; idle sockets close after 4 s,
+ * under the 5 s keep-alive timeout of Node and many servers, so we never write
+ * to a socket the upstream is closing (ECONNRESET on reuse).
+ */
+export const AGENT_OPTIONS: http.AgentOptions = Object.freeze({
+  keepAlive: true,
+  keepAliveMsecs: 1000,
+  maxSockets: 1024,
+  maxFreeSockets: 256,
+  timeout: 4000,
+  scheduling: 'lifo',
+});
+
+type AddRequest = (req: ClientRequest, options: unknown) => void;
+
+/**
+ * The incoming request whose upstream ClientRequest is being constructed right now.
+ * http-proxy emits 'start', builds the options and calls http.request, whose
+ * constructor calls agent.addRequest, all in one synchronous run: between the
+ * 'start' event and addRequest no other request can interleave.
+ */
+let constructing: IncomingMessage | undefined;
+
+export function createForwarder(deps: ForwarderDeps): Forwarder {
+  const { config, sign, metrics, status, logger } = deps;
+  const tokenHeader = config.token.header;
+  const proxyName = config.proxyName;
+  const maxBodyBytes = config.maxBodyBytes;
+  const upstreamTimeoutMs = config.upstreamTimeoutMs;
+  const reverse = reverseTarget(config.upstream);
+  const allow = allowedMethods(config.allowTrace);
+
+  const httpAgent = new http.Agent(AGENT_OPTIONS);
+  const httpsAgent = new https.Agent(AGENT_OPTIONS);
+  for (const agent of [httpAgent, httpsAgent]) {
+    const original = (agent as unknown as { addRequest: AddRequest }).addRequest;
+    (agent as unknown as { addRequest: AddRequest }).addRequest = function addRequest(clientReq, options) {
+      adoptUpstreamRequest(clientReq);
+      original.call(this, clientReq, options);
+    };
+  }
+
+  function adoptUpstreamRequest(clientReq: ClientRequest): void {
+    const incoming = constructing;
+    constructing = undefined;
+    if (incoming === undefined) return;
+    const state = stateOf(incoming);
+    if (state === undefined) return;
+    // http-proxy joins paths with url.parse and collapses '//' (and rewrites 'http:/');
+    // the request line must carry the client's bytes unchanged (issue #2).
+    clientReq.path = state.path;
+    state.proxyReq = clientReq;
+    (clientReq as WithState)[kState] = state;
+    clientReq.setTimeout(upstreamTimeoutMs, onUpstreamTimeout);
+    if (state.limitBody) incoming.on('data', onBodyData);
+  }
+
+  function onUpstreamTimeout(this: ClientRequest): void {
+    const state = stateOf(this);
+    if (state !== undefined) state.timedOut = true;
+    this.destroy(Object.assign(new Error('upstream timeout'), { code: 'UPSTREAM_TIMEOUT' }));
+  }
+
+  function onBodyData(this: IncomingMessage, chunk: Buffer): void {
+    const state = stateOf(this);
+    if (state === undefined || state.answered || maxBodyBytes === undefined) return;
+    state.bodyBytes += chunk.length;
+    if (state.bodyBytes <= maxBodyBytes) return;
+    // A chunked body grew past MAX_BODY_BYTES: the upstream must never see it complete.
+    state.answered = true;
+    state.code = 'PAYLOAD_TOO_LARGE';
+    state.proxyReq?.destroy();
+    this.unpipe();
+    if (state.res.headersSent) state.res.destroy();
+    else sendError(state.res, 'PAYLOAD_TOO_LARGE', { close: true });
+  }
+
+  const plugin = (proxyServer: unknown): void => {
+    const server = proxyServer as {
+      webPasses: Array<{ name: string }>;
+      on(event: string, listener: (...args: never[]) => void): void;
+    };
+    // deleteLength would send `Content-Length: 0` for a DELETE/OPTIONS with a chunked body
+    // and then the body bytes unframed (smuggling); timeout/XHeaders are ours.
+    server.webPasses = server.webPasses.filter(
+      (pass) => pass.name !== 'deleteLength' && pass.name !== 'timeout' && pass.name !== 'XHeaders',
+    );
+    server.on('start', onStart);
+    server.on('proxyRes', onProxyRes);
+    server.on('error', onProxyError);
+    server.on('econnreset', onProxyError);
+  };
+
+  function onStart(req: IncomingMessage): void {
+    constructing = req;
+  }
+
+  function onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
+    const state = stateOf(req);
+    if (state !== undefined) {
+      (proxyRes as WithState)[kState] = state;
+      state.upstreamAt = performance.now();
+      metrics.upstreamLatency.observe((state.upstreamAt - state.startedAt) / 1000);
+    }
+    const headers = proxyRes.headers;
+    stripHopByHop(headers);
+    addResponseVia(headers, viaEntry(proxyRes.httpVersion, proxyName));
+    // Our own connection management: http-proxy would otherwise send "keep-alive" even
+    // when the client asked to close (we removed its Connection header as hop-by-hop).
+    headers.connection = res.shouldKeepAlive && !deps.isClosing() ? 'keep-alive' : 'close';
+    proxyRes.once('close', onProxyResClose);
+  }
+
+  function onProxyResClose(this: IncomingMessage): void {
+    if (this.complete) return;
+    // The upstream body was cut short: the client must see an aborted response, never a
+    // cleanly ended one (pipe() would leave it open forever).
+    const state = stateOf(this);
+    /* c8 ignore next */ if (state === undefined) return;
+    if (state.code === undefined) state.code = state.timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_RESET';
+    if (!state.res.writableEnded) state.res.destroy();
+  }
+
+  function onProxyError(err: Error, req: IncomingMessage): void {
+    const state = stateOf(req);
+    if (state === undefined || state.answered) return;
+    if (req.socket.destroyed || (req.destroyed && !req.complete)) {
+      // The client went away (http-proxy routes the client request's errors here too).
+      if (state.code === undefined) state.code = 'CLIENT_ABORTED';
+      state.proxyReq?.destroy();
+      return;
+    }
+    const { code } = statusForUpstreamError(err, { timedOut: state.timedOut });
+    if (state.code === undefined) state.code = code;
+    const response = state.res;
+    if (response.writableEnded || response.destroyed) return;
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    sendError(response, code);
+  }
+
+  function onResponseClose(this: ServerResponse): void {
+    const req = this.req;
+    const state = stateOf(req);
+    /* c8 ignore next */ if (state === undefined) return;
+    const finished = this.writableFinished;
+    if (!finished) {
+      const upstream = state.proxyReq;
+      if (upstream !== undefined && !upstream.destroyed) upstream.destroy();
+      if (state.code === undefined) state.code = 'CLIENT_ABORTED';
+    }
+    status.finished();
+    const statusCode = finished || this.headersSent ? this.statusCode : 0;
+    metrics.requests.inc({ method: methodLabel(req.method), status: statusCode });
+    const end = performance.now();
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    logger.info({
+      msg: 'request',
+      method: req.method,
+      url: q === -1 ? url : url.slice(0, q),
+      status: statusCode,
+      durationMs: Math.round((end - state.startedAt) * 1000) / 1000,
+      upstreamMs: state.upstreamAt < 0 ? undefined : Math.round((state.upstreamAt - state.startedAt) * 1000) / 1000,
+      code: state.code,
+    });
+    deps.onRequestDone();
+  }
+
+  const common = {
+    target: reverse as unknown as string,
+    router: routeOf,
+    pathFilter: always,
+    changeOrigin: true,
+    xfwd: false,
+    toProxy: true,
+    prependPath: false,
+    ejectPlugins: true,
+    plugins: [plugin],
+  };
+  const httpMiddleware: RequestHandler = createProxyMiddleware({ ...common, agent: httpAgent });
+  const httpsMiddleware: RequestHandler = createProxyMiddleware({ ...common, agent: httpsAgent });
+
+  function refuse(state: RequestState, res: ServerResponse, code: ProxyErrorCode, close: boolean, headers?: Record<string, string>): void {
+    state.code = code;
+    sendError(res, code, { close, ...(headers === undefined ? {} : { headers }) });
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const state = new RequestState(performance.now(), res);
+    (req as WithState)[kState] = state;
+    status.started();
+    res.on('close', onResponseClose);
+
+    const headers = req.headers;
+    const method = req.method as string;
+    if (hasDuplicateHost(req.rawHeaders)) return refuse(state, res, 'DUPLICATE_HOST', true);
+    const resolution = resolveTarget(
+      req.url as string,
+      method,
+      reverse,
+      config.upstream.pathPrefix,
+      config.allowedHosts,
+      deps.listener(),
+    );
+    if ('error' in resolution) return refuse(state, res, resolution.error, resolution.error !== 'FORWARD_HOST_FORBIDDEN');
+    if (viaContains(headers.via, proxyName)) return refuse(state, res, 'LOOP_DETECTED', false);
+    if (method === 'TRACE' && !config.allowTrace) return refuse(state, res, 'TRACE_NOT_ALLOWED', false, { allow });
+    const hops = maxForwards(method, headers['max-forwards']);
+    if (hops.action === 'answer') return answerHere(req, res, method);
+    if (hops.action === 'decrement') headers['max-forwards'] = hops.value;
+    if (declaredBodyTooLarge(headers, maxBodyBytes)) return refuse(state, res, 'PAYLOAD_TOO_LARGE', true);
+
+    const chunked = headers['transfer-encoding'] !== undefined;
+    const clientHost = headers.host;
+    // Node already answered `100 Continue` (or 417) before this ran: the expectation is met.
+    if (headers.expect !== undefined) delete headers.expect;
+    stripHopByHop(headers);
+    if (headers[tokenHeader] !== undefined) Reflect.deleteProperty(headers, tokenHeader);
+    // llhttp only accepts a chunked-last Transfer-Encoding without Content-Length, so a
+    // removed TE means a chunked body: keep it framed as chunked (never unframed bytes).
+    if (chunked && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
+    applyForwardedHeaders(headers, {
+      clientAddress: req.socket.remoteAddress,
+      proto: 'http',
+      host: clientHost,
+      trust: config.trustForwarded,
+    });
+    headers.via = appendVia(headers.via, viaEntry(req.httpVersion, proxyName));
+    if (config.signedMethods.has(method)) {
+      headers[tokenHeader] = sign();
+      metrics.tokensSigned.inc();
+    }
+
+    state.target = resolution.target;
+    state.path = resolution.path;
+    state.limitBody = maxBodyBytes !== undefined && chunked;
+    const middleware = resolution.target.protocol === 'https:' ? httpsMiddleware : httpMiddleware;
+    void middleware(req, res, (err?: unknown) => onMiddlewareError(err, req, res));
+  }
+
+  function onMiddlewareError(err: unknown, req: IncomingMessage, res: ServerResponse): void {
+    /* c8 ignore next 3 */
+    const state = stateOf(req);
+    if (state !== undefined && state.code === undefined) state.code = 'INTERNAL_ERROR';
+    logger.error({ msg: 'forwarding failed', err: err instanceof Error ? err.message : String(err) });
+    sendError(res, 'INTERNAL_ERROR');
+  }
+
+  function answerHere(req: IncomingMessage, res: ServerResponse, method: string): void {
+    if (method === 'OPTIONS') {
+      res.writeHead(200, { allow, 'content-length': 0, via: viaEntry(req.httpVersion, proxyName) });
+      res.end();
+      return;
+    }
+    const body = traceEcho(method, req.url as string, req.httpVersion, req.rawHeaders, tokenHeader);
+    res.writeHead(200, {
+      'content-type': 'message/http',
+      'content-length': Buffer.byteLength(body, 'latin1'),
+      via: viaEntry(req.httpVersion, proxyName),
+    });
+    res.end(body, 'latin1');
+  }
+
+  return {
+    handle,
+    destroy: () => {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}
+
+/** HPM's router: the target resolved in `handle` (typed as http-proxy's url-like target). */
+function routeOf(req: IncomingMessage): string {
+  return (stateOf(req) as RequestState).target as unknown as string;
+}
+
+function always(): boolean {
+  return true;
+}

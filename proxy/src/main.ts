@@ -1,0 +1,179 @@
+/**
+ * The only file that reads process.env, opens ports and handles signals.
+ * WORKERS=1: one process. WORKERS>1 (or auto): a node:cluster primary forks the
+ * workers, answers their /status and /metrics questions, and drains them all
+ * on SIGTERM/SIGINT.
+ */
+import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
+import { randomUUID } from 'node:crypto';
+import { AggregatorRegistry } from 'prom-client';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { ConfigError } from '../../contracts/src/index.js';
+import { createApp } from './app.js';
+import type { ProxyApp, StatusSources } from './app.js';
+import { MSG, PrimaryCoordinator, WorkerClient, workerStatus } from './cluster.js';
+import type { ProxyConfig } from './config.js';
+import { parseConfig } from './config.js';
+
+/** Workers answer the primary within this, or /status is served without them. */
+const CLUSTER_IPC_TIMEOUT_MS = 2000;
+
+function loadConfig(): ProxyConfig {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`jwt-proxy: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+function makeLogger(config: ProxyConfig): Logger {
+  return pino({ level: config.logLevel, base: { pid: process.pid } });
+}
+
+function listen(app: ProxyApp, config: ProxyConfig, logger: Logger): Promise<number> {
+  return new Promise((resolve) => {
+    app.server.once('error', (err: Error) => {
+      logger.fatal({ err: err.message }, 'cannot listen');
+      process.exit(1);
+    });
+    app.server.listen(config.port, config.host, () => {
+      const address = app.server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : config.port);
+    });
+  });
+}
+
+function onSignals(handler: (signal: string) => void): void {
+  process.once('SIGTERM', () => handler('SIGTERM'));
+  process.once('SIGINT', () => handler('SIGINT'));
+}
+
+async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, reason: string): Promise<never> {
+  logger.info({ reason, inFlight: app.status.inFlight }, 'draining');
+  await app.close(config.shutdownGraceMs);
+  logger.info({ requestsProcessed: app.status.requestsProcessed }, 'stopped');
+  process.exit(0);
+}
+
+async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
+  const app = createApp({ config, now: Date.now, randomId: randomUUID, logger });
+  const port = await listen(app, config, logger);
+  logger.info(
+    { port, host: config.host, upstream: config.upstream.href, workers: 1, signedMethods: [...config.signedMethods] },
+    'listening',
+  );
+  let draining = false;
+  onSignals((signal) => {
+    if (draining) return;
+    draining = true;
+    void drainAndExit(app, config, logger, signal);
+  });
+}
+
+async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
+  const workerId = cluster.worker?.id ?? 0;
+  // The primary only asks for counters once a worker listens, after `app` exists.
+  const client = new WorkerClient(process, CLUSTER_IPC_TIMEOUT_MS, () =>
+    workerStatus(workerId, process.pid, built.status.snapshot()),
+  );
+  const sources: StatusSources = { status: () => client.status(), metrics: () => client.metrics() };
+  const built = createApp({ config, now: Date.now, randomId: randomUUID, logger, sources });
+  // prom-client answers the primary's aggregation requests from this registry.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([built.metrics.registry]);
+  await listen(built, config, logger);
+  let draining = false;
+  const drain = (reason: string): void => {
+    if (draining) return;
+    draining = true;
+    void drainAndExit(built, config, logger, reason);
+  };
+  client.onShutdown(() => drain('primary'));
+  onSignals(drain);
+  process.on('disconnect', () => drain('primary gone'));
+}
+
+function runPrimary(config: ProxyConfig, logger: Logger): void {
+  const startedAtMs = Date.now();
+  const aggregator = new AggregatorRegistry();
+  const coordinator = new PrimaryCoordinator({
+    startedAtMs,
+    now: Date.now,
+    workers: () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+    collectTimeoutMs: CLUSTER_IPC_TIMEOUT_MS,
+    clusterMetrics: () => aggregator.clusterMetrics(),
+    metricsContentType: aggregator.contentType,
+  });
+  cluster.on('message', (worker, message) => coordinator.onMessage(worker, message));
+
+  let shuttingDown = false;
+  const listened = new Set<number>();
+  let announced = false;
+  cluster.on('listening', (worker, address) => {
+    listened.add(worker.id);
+    if (!announced && listened.size >= config.workers) {
+      announced = true;
+      logger.info(
+        { port: address.port, host: config.host, upstream: config.upstream.href, workers: config.workers },
+        'listening',
+      );
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (shuttingDown) return;
+    if (!listened.has(worker.id)) {
+      // A worker that never listened (port taken, bad environment) would fail again: stop.
+      logger.fatal({ worker: worker.id, code, signal }, 'worker failed to start');
+      shutdown('worker failed', 1);
+      return;
+    }
+    logger.error({ worker: worker.id, code, signal }, 'worker died, forking a replacement');
+    cluster.fork();
+  });
+
+  function shutdown(reason: string, exitCode: number): void {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ reason }, 'draining workers');
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    for (const worker of workers) {
+      try {
+        worker.send({ type: MSG.SHUTDOWN });
+      } catch {
+        worker.kill('SIGTERM');
+      }
+    }
+    const deadline = setTimeout(() => {
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+      process.exit(exitCode);
+    }, config.shutdownGraceMs + 2000);
+    deadline.unref();
+    const check = (): void => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        logger.info('stopped');
+        process.exit(exitCode);
+      }
+    };
+    cluster.on('exit', check);
+    check();
+  }
+  onSignals((signal) => shutdown(signal, 0));
+
+  for (let i = 0; i < config.workers; i += 1) cluster.fork();
+}
+
+const config = loadConfig();
+const logger = makeLogger(config);
+if (cluster.isWorker) {
+  void runWorker(config, logger);
+} else if (config.workers > 1) {
+  runPrimary(config, logger);
+} else {
+  void runSingle(config, logger);
+}

@@ -1,0 +1,53 @@
+/**
+ * Prometheus metrics on a registry of our own (not prom-client's global one),
+ * so each app and each test is isolated. Labels are method and status only:
+ * never a header value, the secret or a token.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface ProxyMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<'method' | 'status'>;
+  readonly upstreamLatency: Histogram;
+  readonly tokensSigned: Counter;
+}
+
+/** Methods kept as labels; anything else is "OTHER", so a client cannot grow the label set. */
+const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+]);
+
+export function methodLabel(method: string | undefined): string {
+  return method !== undefined && KNOWN_METHODS.has(method) ? method : 'OTHER';
+}
+
+export function createMetrics(options: { readonly defaultMetrics: boolean }): ProxyMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'jwt_proxy_requests_total',
+    help: 'Requests that entered the forwarding path, by method and response status (0 = client went away)',
+    labelNames: ['method', 'status'] as const,
+    registers: [registry],
+  });
+  const upstreamLatency = new Histogram({
+    name: 'jwt_proxy_upstream_latency_seconds',
+    help: 'Time from a request entering the proxy to the upstream response headers',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const tokensSigned = new Counter({
+    name: 'jwt_proxy_tokens_signed_total',
+    help: 'Tokens signed and attached to forwarded requests',
+    registers: [registry],
+  });
+  return { registry, requests, upstreamLatency, tokensSigned };
+}
