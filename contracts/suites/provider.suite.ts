@@ -236,7 +236,7 @@ const hopByHopHeaders: readonly HeaderLine[] = [
 ];
 const hopByHopChecks = (): Check[] => [
   ...['x-hop-listed', 'x-hop-other', 'x-api-key', 'keep-alive', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-connection'].map(headerAbsent),
-  connectionDoesNotList([...HOP_BY_HOP_LISTED, 'keep-alive']),
+  connectionDoesNotList(HOP_BY_HOP_LISTED),
   headerIs('x-end-to-end', 'arrives unchanged'),
   headerIs('authorization', 'Bearer end-to-end-credential'),
   headerIs('cache-control', 'no-cache'),

@@ -49,9 +49,16 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // A crashed or interrupted suite must not leave servers behind.
-  process.on('exit', () => {
+  const killAll = (): void => {
     for (const child of running) child.kill('SIGKILL');
-  });
+  };
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 /** Starts a built server on a free port and resolves once it printed its listening line. */
