@@ -2,9 +2,11 @@
 # Runs the built servers natively (no Docker): the fast local loop of `make test STACK=native`, and
 # `make run` where no Docker engine answers. Needs `npm run build` first.
 #
-#   stack-native.sh start DIR   mock-upstream, proxy and proxy-put (JWT_METHODS=POST,PUT) on free
-#                               loopback ports; waits for each /healthz; writes DIR/env (the suites'
-#                               PROXY_URL, MOCK_URL, PROXY_PUT_URL, MOCK_URL_FROM_PROXY) and DIR/pids
+#   stack-native.sh start DIR   what compose's `--profile test` runs: mock-upstream, mock-strict
+#                               (MOCK_REQUIRE_TOKEN=true), proxy and proxy-put (JWT_METHODS=POST,PUT)
+#                               on free loopback ports; waits for each /healthz; writes DIR/env (the
+#                               suites' PROXY_URL, PROXY_PUT_URL, MOCK_URL, MOCK_STRICT_URL,
+#                               MOCK_URL_FROM_PROXY) and DIR/pids
 #   stack-native.sh stop DIR    stops what `start DIR` started (by pid)
 #   stack-native.sh run         mock-upstream in the background on MOCK_PORT (8081), the proxy in the
 #                               foreground on HTTP_PORT (8080); stopping the proxy stops the mock
@@ -61,12 +63,14 @@ start() {
   local dir=${1:?usage: stack-native.sh start DIR}
   require_build
   mkdir -p "$dir"; : >"$dir/pids"
-  local mock_port proxy_port put_port
-  mock_port=$(free_port); proxy_port=$(free_port); put_port=$(free_port)
+  local mock_port strict_port proxy_port put_port
+  mock_port=$(free_port); strict_port=$(free_port); proxy_port=$(free_port); put_port=$(free_port)
   local mock_url=http://127.0.0.1:$mock_port
   local pid
   pid=$(start_server mock-upstream "$MOCK_MAIN" "$dir" HTTP_PORT="$mock_port" HOST=127.0.0.1)
   wait_healthy mock-upstream "$mock_url" "$pid" "$dir/mock-upstream.log" || { stop "$dir"; return 1; }
+  pid=$(start_server mock-strict "$MOCK_MAIN" "$dir" HTTP_PORT="$strict_port" HOST=127.0.0.1 MOCK_REQUIRE_TOKEN=true)
+  wait_healthy mock-strict "http://127.0.0.1:$strict_port" "$pid" "$dir/mock-strict.log" || { stop "$dir"; return 1; }
   pid=$(start_server proxy "$PROXY_MAIN" "$dir" HTTP_PORT="$proxy_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url")
   wait_healthy proxy "http://127.0.0.1:$proxy_port" "$pid" "$dir/proxy.log" || { stop "$dir"; return 1; }
   pid=$(start_server proxy-put "$PROXY_MAIN" "$dir" HTTP_PORT="$put_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url" \
@@ -76,9 +80,10 @@ start() {
 export PROXY_URL=http://127.0.0.1:$proxy_port
 export PROXY_PUT_URL=http://127.0.0.1:$put_port
 export MOCK_URL=$mock_url
+export MOCK_STRICT_URL=http://127.0.0.1:$strict_port
 export MOCK_URL_FROM_PROXY=$mock_url
 ENV
-  echo "stack-native: mock-upstream $mock_url, proxy :$proxy_port, proxy-put :$put_port (logs in $dir)"
+  echo "stack-native: mock-upstream $mock_url, mock-strict :$strict_port, proxy :$proxy_port, proxy-put :$put_port (logs in $dir)"
 }
 
 stop() {

@@ -4,8 +4,8 @@
 # earlier one failed, so one run shows everything; the exit status is non-zero if any step failed.
 #
 #   STACK=compose (default)  the real images via `docker compose -p jwt-proxy-test` on TEST_HTTP_PORT
-#                            (18080), TEST_MOCK_PORT (18081), TEST_HTTP_PORT_PUT (18082), so a
-#                            `make run` stack on the default ports is left alone
+#                            (18080), TEST_MOCK_PORT (18081), TEST_HTTP_PORT_PUT (18082) and
+#                            TEST_MOCK_STRICT_PORT (18083), so a `make run` stack is left alone
 #   STACK=native             the built servers on free loopback ports (scripts/stack-native.sh)
 # With no Docker engine answering, compose falls back to native with a warning, except under CI=true,
 # where testing anything but the images is a failure.
@@ -45,9 +45,11 @@ compose() {
 }
 
 compose_up() {
-  export HTTP_PORT=${TEST_HTTP_PORT:-18080} MOCK_PORT=${TEST_MOCK_PORT:-18081} HTTP_PORT_PUT=${TEST_HTTP_PORT_PUT:-18082}
+  export HTTP_PORT=${TEST_HTTP_PORT:-18080} MOCK_PORT=${TEST_MOCK_PORT:-18081}
+  export HTTP_PORT_PUT=${TEST_HTTP_PORT_PUT:-18082} MOCK_STRICT_PORT=${TEST_MOCK_STRICT_PORT:-18083}
   export PROXY_URL=http://127.0.0.1:$HTTP_PORT PROXY_PUT_URL=http://127.0.0.1:$HTTP_PORT_PUT
-  export MOCK_URL=http://127.0.0.1:$MOCK_PORT MOCK_URL_FROM_PROXY=http://mock-upstream:8081
+  export MOCK_URL=http://127.0.0.1:$MOCK_PORT MOCK_STRICT_URL=http://127.0.0.1:$MOCK_STRICT_PORT
+  export MOCK_URL_FROM_PROXY=http://mock-upstream:8081
   compose down -v --remove-orphans >/dev/null 2>&1 || true # leftovers of an interrupted run
   if ! compose up -d --build --wait --wait-timeout 180; then
     compose ps -a; compose logs --no-color --tail 50
@@ -121,7 +123,8 @@ else
 fi
 
 if [[ ${results[-1]} == PASS* ]]; then # the stack came up
-  echo "==> stack: PROXY_URL=$PROXY_URL PROXY_PUT_URL=$PROXY_PUT_URL MOCK_URL=$MOCK_URL MOCK_URL_FROM_PROXY=$MOCK_URL_FROM_PROXY"
+  echo "==> stack: PROXY_URL=$PROXY_URL PROXY_PUT_URL=$PROXY_PUT_URL MOCK_URL=$MOCK_URL" \
+    "MOCK_STRICT_URL=$MOCK_STRICT_URL MOCK_URL_FROM_PROXY=$MOCK_URL_FROM_PROXY"
   step contract npm run test:contract
   step e2e npm run test:e2e
 else
