@@ -277,6 +277,8 @@ export async function startRawUpstream(onConnection: (socket: net.Socket) => voi
     });
     events.emit('connection', socket);
     onConnection(socket);
+    // A socket nobody reads never sees the peer's FIN: keep reading so a close is noticed.
+    if (socket.listenerCount('data') === 0) socket.resume();
   });
   server.listen(0, LOOPBACK);
   await within(once(server, 'listening'), EXCHANGE_TIMEOUT_MS, 'the raw upstream to listen');
