@@ -1,0 +1,154 @@
+/** Starts the real mock upstream on 127.0.0.1:0 with a fixed clock and counter ids. */
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { get } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Env } from '../../contracts/src/index.js';
+import { createApp } from '../src/app.js';
+import type { AppDeps, Logger } from '../src/app.js';
+import { parseConfig } from '../src/config.js';
+
+export const NOW_MS = Date.UTC(2026, 10, 29, 12, 0, 0, 0);
+export const NOW_S = NOW_MS / 1000;
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  details: object;
+  message: string | undefined;
+}
+
+export interface Mock {
+  server: Server;
+  port: number;
+  base: string;
+  logs: LogLine[];
+  clock: { nowMs: number };
+  close(): Promise<void>;
+}
+
+export async function startMock(env: Env = {}, overrides: Partial<AppDeps> = {}): Promise<Mock> {
+  const config = parseConfig({ HOST: '127.0.0.1', HTTP_PORT: '0', ...env });
+  const logs: LogLine[] = [];
+  const log =
+    (level: LogLine['level']) =>
+    (details: object, message?: string): void =>
+      void logs.push({ level, details, message });
+  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  const clock = { nowMs: NOW_MS };
+  let counter = 0;
+  const server = createApp({
+    config,
+    now: () => clock.nowMs,
+    randomId: () => `e${++counter}`,
+    logger,
+    ...overrides,
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    port,
+    base: `http://127.0.0.1:${port}`,
+    logs,
+    clock,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** The whole response as received; '' when the server closed without answering. */
+  raw: string;
+}
+
+/**
+ * Sends bytes exactly as given and reads the whole response; the request should say
+ * `Connection: close`. The socket is not half-closed: Node's server aborts a request
+ * whose client half-closes (httpAllowHalfOpen is false). `hangUp` destroys it right
+ * after writing, as a client that goes away.
+ */
+export async function rawRequest(port: number, request: string | Buffer, options: { hangUp?: boolean } = {}): Promise<RawResponse> {
+  const socket = connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.on('error', () => undefined);
+  const closed = once(socket, 'close');
+  socket.write(request, () => {
+    if (options.hangUp === true) socket.destroy();
+  });
+  await closed;
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (raw === '') return { status: 0, headers: {}, body: '', raw };
+  const split = raw.indexOf('\r\n\r\n');
+  const [statusLine = '', ...headerLines] = raw.slice(0, split).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of headerLines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: raw.slice(split + 4), raw };
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T, headers: response.headers };
+}
+
+/** A minimal SSE reader: resolves each `event:` block as it arrives. */
+export class EventReader {
+  #buffer = '';
+  #waiters: ((block: { event: string; data: string }) => void)[] = [];
+  #blocks: { event: string; data: string }[] = [];
+  readonly ended: Promise<unknown>;
+
+  constructor(readonly response: IncomingMessage) {
+    response.setEncoding('utf8');
+    response.on('data', (chunk: string) => {
+      this.#buffer += chunk;
+      let end;
+      while ((end = this.#buffer.indexOf('\n\n')) >= 0) {
+        const text = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 2);
+        const lines = text.split('\n');
+        const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
+        const data = lines.find((l) => l.startsWith('data: '))?.slice(6) ?? '';
+        if (event !== undefined) this.#push({ event, data });
+        else if (lines.some((l) => l.startsWith(': connected'))) this.#push({ event: 'connected', data: '' });
+      }
+    });
+    this.ended = once(response, 'end');
+  }
+
+  #push(block: { event: string; data: string }): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(block);
+    else this.#blocks.push(block);
+  }
+
+  next(): Promise<{ event: string; data: string }> {
+    const block = this.#blocks.shift();
+    if (block) return Promise.resolve(block);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
+export async function subscribe(mock: Mock): Promise<EventReader> {
+  const request = get(`${mock.base}/__mock/events`);
+  const [response] = (await once(request, 'response')) as [IncomingMessage];
+  if (response.statusCode !== 200 || response.headers['content-type'] !== 'text/event-stream; charset=utf-8') {
+    throw new Error(`not an event stream: ${response.statusCode} ${response.headers['content-type']}`);
+  }
+  const reader = new EventReader(response);
+  const first = await reader.next();
+  if (first.event !== 'connected') throw new Error(`expected the connected comment first, got ${first.event}`);
+  return reader;
+}
+
