@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { jwtVerify } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
-import { startRig, TEST_TIMEOUT_MS, within } from './support.js';
+import { afterRequestHead, startProxy, startRawUpstream, startRig, TEST_TIMEOUT_MS, within } from './support.js';
 
 test('forwards an Expect: 100-continue POST with exactly one valid token, without hanging', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);
@@ -35,4 +35,39 @@ test('forwards an Expect: 100-continue POST with exactly one valid token, withou
   const { payload, protectedHeader } = await jwtVerify(tokens[0]!, Buffer.from(DEFAULT_JWT_SECRET, 'utf8'), { algorithms: ['HS512'] });
   assert.deepEqual(protectedHeader, { alg: 'HS512', typ: 'JWT' });
   assert.deepEqual(Object.keys(payload).sort(), ['iat', 'jti', 'payload']);
+});
+
+test('relays an upstream that refuses early (403 before the body) without hanging, given Expect: 100-continue', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const upstream = await startRawUpstream((socket) =>
+    afterRequestHead(socket, () => socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 6\r\nConnection: close\r\n\r\nrefuse')),
+  );
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
+  t.after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+  const req = http.request({
+    host: '127.0.0.1',
+    port: proxy.port,
+    method: 'POST',
+    path: '/early',
+    agent: false,
+    headers: { expect: '100-continue', 'content-length': 5 },
+  });
+  req.on('error', () => undefined);
+  // A well-behaved client sends the body only after 100 Continue; either way it must get an answer.
+  req.on('continue', () => req.end('hello'));
+  const [res] = (await within(once(req, 'response'), 5000, 'a final response')) as [http.IncomingMessage];
+  const body = await within(
+    new Promise<string>((resolve) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve(text));
+    }),
+    5000,
+    'the response body',
+  );
+  req.destroy();
+  assert.deepEqual({ status: res.statusCode, body }, { status: 403, body: 'refuse' });
 });

@@ -15,6 +15,8 @@ test('appends a Forwarded element with a quoted, bracketed IPv6 client address',
   const pairs = elements[0]!.split(';').map((pair) => pair.trim());
   assert.ok(pairs.includes('for="[::1]"'), `for="[::1]" in ${elements[0]}`);
   assert.ok(pairs.includes('proto=http'), `proto=http in ${elements[0]}`);
+  // The Host the client sent, [::1]:port, is not a token either: quoted too.
+  assert.ok(pairs.includes(`host="[::1]:${proxy.port}"`), `host="[::1]:${proxy.port}" in ${elements[0]}`);
 });
 
 test('keeps earlier Forwarded elements and appends its own given PROXY_TRUST_FORWARDED=true', { timeout: TEST_TIMEOUT_MS }, async (t) => {

@@ -2,7 +2,7 @@
 // recipient answers it as the final recipient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { rawExchange, request, startRig, TEST_TIMEOUT_MS } from './support.js';
 
 test('answers OPTIONS with Max-Forwards: 0 itself and forwards nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);
@@ -19,5 +19,15 @@ test('answers TRACE with Max-Forwards: 0 itself, echoing the request as message/
   assert.match(String(response.headers['content-type']), /^message\/http/);
   assert.match(response.text, /^TRACE \/traced HTTP\/1\.1\r\n/);
   assert.match(response.text, /\r\nx-probe: p1\r\n/i);
+  assert.equal(upstream.requests.length, 0, 'nothing forwarded');
+});
+
+test('answers an absolute-form OPTIONS with Max-Forwards: 0 itself, as a forward proxy', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { proxy, upstream } = await startRig(t);
+  const authority = `127.0.0.1:${upstream.port}`;
+  const exchange = await rawExchange(`OPTIONS http://${authority}/x HTTP/1.1\r\nHost: ${authority}\r\nMax-Forwards: 0\r\n\r\n`, {
+    port: proxy.port,
+  });
+  assert.equal(exchange.response?.status, 200);
   assert.equal(upstream.requests.length, 0, 'nothing forwarded');
 });

@@ -24,25 +24,29 @@ function connectOutcome(port: number): Promise<'refused' | 'accepted'> {
   });
 }
 
-test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  let release: (() => void) | undefined;
-  const upstream = await startUpstream((req, res) => {
-    req.resume();
-    release = () => res.end('slow but complete');
-  });
-  t.after(() => upstream.close());
+interface ChildProxy {
+  readonly port: number;
+  readonly exited: Promise<[number | null, NodeJS.Signals | null]>;
+  readonly stderr: () => string;
+  readonly hasExited: () => boolean;
+  readonly kill: (signal: NodeJS.Signals) => void;
+}
+
+async function spawnProxy(t: { after: (fn: () => void) => void }, upstreamOrigin: string): Promise<ChildProxy> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstream.origin, SHUTDOWN_GRACE_MS: '5000', WORKERS: '1' },
+    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstreamOrigin, SHUTDOWN_GRACE_MS: '5000', WORKERS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  let hasExited = false;
+  void exited.then(() => (hasExited = true));
   let stdout = '';
+  let stderr = '';
   child.stdout.setEncoding('utf8');
   child.stderr.setEncoding('utf8');
-  let stderr = '';
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
   const port = await within(
     new Promise<number>((resolve, reject) => {
@@ -59,6 +63,18 @@ test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM'
     5000,
     'the proxy to log "listening"',
   );
+  return { port, exited, stderr: () => stderr, hasExited: () => hasExited, kill: (signal) => child.kill(signal) };
+}
+
+test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  let release: (() => void) | undefined;
+  const upstream = await startUpstream((req, res) => {
+    req.resume();
+    release = () => res.end('slow but complete');
+  });
+  t.after(() => upstream.close());
+  const child = await spawnProxy(t, upstream.origin);
+  const port = child.port;
 
   const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/slow', agent: false }, (res) => {
@@ -75,11 +91,27 @@ test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM'
 
   child.kill('SIGTERM');
   await until(async () => (await connectOutcome(port)) === 'refused', 3000, 'new connections to be refused');
-  assert.equal(child.exitCode, null, 'still running while a request is in flight');
+  assert.equal(child.hasExited(), false, 'still running while a request is in flight');
 
   release!();
   const response = await within(inFlight, 3000, 'the in-flight response');
   assert.deepEqual(response, { status: 200, body: 'slow but complete' });
-  const [code, signal] = await within(exited, 5000, 'the proxy to exit');
-  assert.deepEqual({ code, signal }, { code: 0, signal: null }, stderr);
+  const [code, signal] = await within(child.exited, 5000, 'the proxy to exit');
+  assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
+});
+
+test('exits 0 promptly on SIGTERM given only an idle kept-alive client connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const upstream = await startUpstream();
+  t.after(() => upstream.close());
+  const child = await spawnProxy(t, upstream.origin);
+  const idle = net.connect(child.port, '127.0.0.1');
+  idle.on('error', () => undefined);
+  t.after(() => idle.destroy());
+  idle.write(`GET /idle HTTP/1.1\r\nHost: 127.0.0.1:${child.port}\r\n\r\n`);
+  await within(once(idle, 'data'), 5000, 'the first response');
+  const started = Date.now();
+  child.kill('SIGTERM');
+  const [code, signal] = await within(child.exited, 4000, 'the proxy to exit well before SHUTDOWN_GRACE_MS (5 s)');
+  assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
+  assert.ok(Date.now() - started < 4000);
 });

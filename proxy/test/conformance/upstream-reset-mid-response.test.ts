@@ -54,3 +54,19 @@ for (const [label, head] of [
     await awaitLogged(proxy, 'UPSTREAM_RESET');
   });
 }
+
+test('aborts the client response given an upstream that closes cleanly (FIN) before its Content-Length is reached', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const upstream = await startRawUpstream((socket) =>
+    afterRequestHead(socket, () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789')),
+  );
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
+  t.after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+  const exchange = await rawExchange(`GET /fin HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n\r\n`, { port: proxy.port, untilClose: true });
+  assert.equal(exchange.closedByPeer, true);
+  assert.equal(exchange.response?.status, 200);
+  assert.equal(exchange.response?.complete, false, 'the client can tell the body is incomplete');
+  assert.equal(exchange.response?.body.toString(), '0123456789');
+});
