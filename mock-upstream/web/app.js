@@ -229,6 +229,8 @@
     state.selectedId = id;
     for (const row of $('rows').children) row.setAttribute('aria-selected', String(row.dataset.id === id));
     renderDetail(entry);
+    // Stacked layout: the panel is below the table, so bring it into view.
+    if (window.matchMedia('(max-width: 980px)').matches) $('detail').scrollIntoView({ block: 'start' });
     if (focusRow) {
       const row = rowFor(id);
       if (row) row.focus();
@@ -265,8 +267,9 @@
     verdict.replaceChildren(badge(entry), message);
     if (entry.replayed) message.append(' (replayed)');
 
-    setField('user', payload.user);
-    setField('date', payload.date);
+    // An empty string is shown as "" so it is not mistaken for a missing claim.
+    setField('user', payload.user === '' ? '""' : payload.user);
+    setField('date', payload.date === '' ? '""' : payload.date);
     setField('iat', claims.iat === undefined ? '' : `${claims.iat}${typeof claims.iat === 'number' ? `  (${isoOfSeconds(claims.iat)})` : ''}`);
     setField('jti', claims.jti);
     setField('token-header', entry.token.header ? JSON.stringify(entry.token.header, null, 2) : '', '(not decodable)');
