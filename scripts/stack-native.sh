@@ -107,9 +107,9 @@ run() {
   require_build
   local http_port=${HTTP_PORT:-8080} mock_port=${MOCK_PORT:-8081}
   HTTP_PORT=$mock_port node "$MOCK_MAIN" &
-  local mock_pid=$!
-  trap 'kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true' EXIT
-  wait_healthy mock-upstream "http://127.0.0.1:$mock_port" "$mock_pid" /dev/null
+  MOCK_PID=$! # global: the EXIT trap runs after this function's locals are gone
+  trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT
+  wait_healthy mock-upstream "http://127.0.0.1:$mock_port" "$MOCK_PID" /dev/null
   echo "stack-native: mock-upstream on :$mock_port (page: http://localhost:$mock_port/__mock/), proxy on :$http_port"
   # Not exec: the trap must outlive the proxy to stop the mock. Ctrl-C reaches both (same process group).
   HTTP_PORT=$http_port UPSTREAM_URL=${UPSTREAM_URL:-http://127.0.0.1:$mock_port} node "$PROXY_MAIN"
