@@ -65,7 +65,11 @@
 
   async function reload() {
     const { requests } = await getJson(`requests?limit=${MAX_ROWS}`);
-    state.entries = requests;
+    // An entry pushed over SSE after the server built this list is newer than all of it: keep it.
+    const listed = new Set(requests.map((entry) => entry.id));
+    const newest = requests.length > 0 ? requests[0].receivedAt : '';
+    const pushed = state.entries.filter((entry) => !listed.has(entry.id) && entry.receivedAt >= newest);
+    state.entries = [...pushed, ...requests].slice(0, MAX_ROWS);
     renderAll();
   }
 
@@ -106,12 +110,11 @@
       return;
     }
     let errors = 0;
-    let opened = false;
     const source = new EventSource('events');
     source.addEventListener('open', () => {
-      // After a reconnect, fetch what was recorded while the stream was down.
-      if (opened) reload().catch(() => undefined);
-      opened = true;
+      // Fetch what was recorded before the stream opened (or while it was down): entries are
+      // recorded between the first list and the subscription too. Duplicates are merged by id.
+      reload().catch(() => undefined);
       errors = 0;
       setLive('live', 'live');
     });
