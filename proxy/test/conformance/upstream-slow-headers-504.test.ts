@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from './support.js';
+import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from './support.js';
 
 test('answers 504 UPSTREAM_TIMEOUT given an upstream that never answers, and closes the upstream connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream(() => undefined);
@@ -20,4 +20,31 @@ test('answers 504 UPSTREAM_TIMEOUT given an upstream that never answers, and clo
   const socket = await connected;
   if (!socket.closed) await within(once(socket, 'close'), 2000, 'the proxy to close the upstream connection');
   await awaitLogged(proxy, 'UPSTREAM_TIMEOUT');
+});
+
+test('answers 504 UPSTREAM_TIMEOUT given an upstream that trickles its head slower than the timeout', {
+  timeout: TEST_TIMEOUT_MS,
+  todo: 'UPSTREAM_TIMEOUT_MS is only an idle timer: a trickled head never times out',
+}, async (t) => {
+  // One byte every 20 ms keeps the socket busy, so an idle timer alone would never fire:
+  // the head as a whole must arrive within UPSTREAM_TIMEOUT_MS.
+  const drips = new Set<NodeJS.Timeout>();
+  const upstream = await startRawUpstream((socket) =>
+    afterRequestHead(socket, () => {
+      socket.write('HTTP/1.1 200 OK\r\nX-Drip: ');
+      const drip = setInterval(() => (socket.writable ? socket.write('a') : clearInterval(drip)), 20);
+      drips.add(drip);
+    }),
+  );
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin, UPSTREAM_TIMEOUT_MS: '150' });
+  t.after(async () => {
+    for (const drip of drips) clearInterval(drip);
+    await proxy.close();
+    await upstream.close();
+  });
+  const started = Date.now();
+  const response = await request(proxy.port, { method: 'POST', path: '/drip', body: 'x' });
+  assertSimpleProxyError(response, 504, 'UPSTREAM_TIMEOUT');
+  const elapsed = Date.now() - started;
+  assert.ok(elapsed >= 140 && elapsed < 1500, `504 after ${elapsed} ms, expected about 150 ms`);
 });
