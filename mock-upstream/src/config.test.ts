@@ -16,6 +16,7 @@ describe('parseConfig', () => {
       journalSize: 1000,
       bodyLimit: 65_536,
       journalFile: undefined,
+      logLevel: 'info',
     });
     assert.equal(config.token.header, 'x-my-jwt');
     assert.equal(config.token.secretEncoding, 'utf8');
@@ -41,7 +42,9 @@ describe('parseConfig', () => {
       MOCK_JOURNAL_SIZE: '10',
       MOCK_BODY_LIMIT: '0',
       MOCK_JOURNAL_FILE: ' /data/journal.jsonl ',
+      LOG_LEVEL: 'DEBUG',
     });
+    assert.equal(config.logLevel, 'debug');
     assert.equal(config.port, 9000);
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.token.header, 'x-other-jwt');
@@ -67,6 +70,7 @@ describe('parseConfig', () => {
           MOCK_MAX_AGE_S: '0',
           MOCK_JOURNAL_SIZE: 'lots',
           MOCK_BODY_LIMIT: '1.5',
+          LOG_LEVEL: 'loud',
         }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
@@ -78,6 +82,7 @@ describe('parseConfig', () => {
             'JWT_HEADER',
             'JWT_SECRET',
             'JWT_SECRET_ENCODING',
+            'LOG_LEVEL',
             'MOCK_BODY_LIMIT',
             'MOCK_CLOCK_SKEW_S',
             'MOCK_JOURNAL_SIZE',

@@ -23,6 +23,10 @@ export const DEFAULT_BODY_LIMIT = 65_536;
 /** Upper bounds keep a typo from turning the mock into a memory hog. */
 export const MAX_JOURNAL_SIZE = 1_000_000;
 export const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+/** LOG_LEVEL default: start-up, shutdown and warnings; `debug` adds one line per recorded request. */
+export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
 
 export interface MockConfig {
   readonly port: number;
@@ -35,6 +39,7 @@ export interface MockConfig {
   readonly bodyLimit: number;
   /** Append-only JSON Lines journal; undefined keeps the journal in memory only. */
   readonly journalFile: string | undefined;
+  readonly logLevel: LogLevel;
 }
 
 /** Parses the environment; throws one ConfigError naming every invalid variable. */
@@ -51,6 +56,7 @@ export function parseConfig(env: Env): MockConfig {
     journalSize: reader.integer('MOCK_JOURNAL_SIZE', DEFAULT_JOURNAL_SIZE, 1, MAX_JOURNAL_SIZE, '1000'),
     bodyLimit: reader.integer('MOCK_BODY_LIMIT', DEFAULT_BODY_LIMIT, 0, MAX_BODY_LIMIT, '65536'),
     journalFile: reader.raw('MOCK_JOURNAL_FILE')?.trim(),
+    logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL),
   };
   reader.finish();
   return Object.freeze(config);

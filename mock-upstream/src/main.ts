@@ -22,7 +22,7 @@ try {
   process.exit(1);
 }
 
-const logger = pino({ name: 'mock-upstream', level: process.env.LOG_LEVEL ?? 'info' });
+const logger = pino({ name: 'mock-upstream', level: config.logLevel });
 
 let server: Server;
 try {
