@@ -76,12 +76,12 @@ test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM'
   const child = await spawnProxy(t, upstream.origin);
   const port = child.port;
 
-  const inFlight = new Promise<{ status: number; body: string }>((resolve, reject) => {
+  const inFlight = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/slow', agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -95,7 +95,8 @@ test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM'
 
   release!();
   const response = await within(inFlight, 3000, 'the in-flight response');
-  assert.deepEqual(response, { status: 200, body: 'slow but complete' });
+  // The connection closes after this response: the proxy is going away (RFC 9112 §9.6).
+  assert.deepEqual(response, { status: 200, body: 'slow but complete', connection: 'close' });
   const [code, signal] = await within(child.exited, 5000, 'the proxy to exit');
   assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
 });
