@@ -218,10 +218,11 @@ export function createApp(deps: AppDeps): Server {
     }
     if (route.startsWith('requests/')) {
       if (!allow(res, method, ['GET', 'HEAD'])) return;
-      const id = safeDecode(route.slice('requests/'.length));
+      const rawId = route.slice('requests/'.length);
+      const id = safeDecode(rawId);
       const entry = id === undefined ? undefined : journal.get(id);
       if (entry === undefined) {
-        sendError(res, 404, 'NOT_FOUND', `no recorded request with id ${JSON.stringify(id ?? route)}`);
+        sendError(res, 404, 'NOT_FOUND', `no recorded request with id ${JSON.stringify(id ?? rawId)}`);
         return;
       }
       sendJson(res, 200, entry);
@@ -451,7 +452,7 @@ export function parseListQuery(query: string): JournalFilter | { problem: string
       if (code === undefined) return { problem: `code must be one of ${VERDICT_CODES.join(', ')}, got "${value}"` };
       filter.code = code satisfies VerdictCode;
     } else {
-      if (!/^\d{1,9}$/.test(value) || Number(value) < 1) return { problem: `limit must be a positive integer, got "${value}"` };
+      if (!/^\d{1,9}$/.test(value) || Number(value) < 1) return { problem: `limit must be an integer from 1 to 999999999, got "${value}"` };
       filter.limit = Number(value);
     }
   }

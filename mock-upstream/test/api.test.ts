@@ -47,8 +47,9 @@ describe('journal API', () => {
     ['verb=GET', /unknown parameter "verb"/],
     ['limit=1&limit=2', /more than once/],
     ['valid=maybe', /valid must be true or false/],
-    ['limit=0', /limit must be a positive integer/],
-    ['limit=ten', /limit must be a positive integer/],
+    ['limit=0', /limit must be an integer from 1/],
+    ['limit=ten', /limit must be an integer from 1/],
+    ['limit=9999999999', /limit must be an integer from 1/],
     ['code=NOPE', /code must be one of/],
     ['method=G%20T', /method must be an HTTP method/],
   ];
@@ -67,6 +68,7 @@ describe('journal API', () => {
     assert.deepEqual(unknown.body, { error: { code: 'NOT_FOUND', message: 'no recorded request with id "nope"' } });
     const broken = await getJson<ErrorBody>(`${mock.base}/__mock/requests/%E0%A4%A`);
     assert.equal(broken.status, 404);
+    assert.equal(broken.body.error.message, 'no recorded request with id "%E0%A4%A"');
   });
 
   it('counts requests by verdict code', async () => {
