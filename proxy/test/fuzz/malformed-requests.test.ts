@@ -6,7 +6,8 @@
 // Every mutation below is invalid under RFC 9110/9112 and was chosen so that a conforming
 // intermediary must refuse it: invalid characters in the method, target or field names,
 // control characters in field values, bad versions, unparseable or conflicting framing
-// (RFC 9112 §6.3), a second Host (§3.2), a missing Host, broken chunk sizes, data or trailers.
+// (RFC 9112 §6.3), a second Host (§3.2), a missing Host, broken chunk sizes, data or trailers,
+// and absolute-form targets the proxy must refuse (bad port, userinfo, non-http schemes).
 // Cases whose headers are valid but whose chunked body is broken may reach the upstream
 // as a started request; they must never reach it complete.
 import { test } from 'node:test';
@@ -58,6 +59,9 @@ const BAD_LENGTHS = ['abc', '-1', '1 2', '0x10', '+5', '5, 6', '9999999999999999
 const BAD_CODINGS = ['chunked, gzip', 'gzip', 'chunkedx', 'chunked, chunked', 'identity', 'chunked;q=1', 'x-chunked', 'chunked\x01'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
 
+/** The upstream's authority, for absolute-form targets that point at it (set once it listens). */
+let upstreamAuthority = '127.0.0.1:9';
+
 const headGenerators: Readonly<Record<string, (random: Random, path: string) => string>> = {
   'method-separator': (r, path) => {
     const method = pick(r, METHODS);
@@ -67,6 +71,9 @@ const headGenerators: Readonly<Record<string, (random: Random, path: string) => 
   'method-unknown': (r, path) => `${'QWXZJ'.slice(0, 2 + int(r, 4))}${int(r, 99)} ${path} HTTP/1.1\r\n${HOST}\r\n`,
   'target-control': (r, path) => `GET ${path}${pick(r, TARGET_CTLS)}x HTTP/1.1\r\n${HOST}\r\n`,
   'target-empty-authority': (_r, path) => `GET http://${path} HTTP/1.1\r\n${HOST}\r\n`,
+  'target-bad-port': (r, path) => `GET http://127.0.0.1:${65_536 + int(r, 100_000)}${path} HTTP/1.1\r\n${HOST}\r\n`,
+  'target-userinfo': (r, path) => `GET http://${pick(r, ['u', 'u:p', ':'])}@${upstreamAuthority}${path} HTTP/1.1\r\n${HOST}\r\n`,
+  'target-scheme': (r, path) => `GET ${pick(r, ['ftp', 'file', 'gopher', 'ws', 'wss', 'javascript'])}://${upstreamAuthority}${path} HTTP/1.1\r\n${HOST}\r\n`,
   version: (r, path) => `${pick(r, METHODS)} ${path} ${pick(r, BAD_VERSIONS)}\r\n${HOST}\r\n`,
   'header-name': (r, path) => `GET ${path} HTTP/1.1\r\n${HOST}${pick(r, BAD_NAMES)}: v\r\n\r\n`,
   'header-no-colon': (r, path) => `GET ${path} HTTP/1.1\r\n${HOST}JustText${int(r, 9)}\r\n\r\n`,
@@ -195,6 +202,7 @@ test(`survives ${CASES} seeded malformed requests: never forwards one, answers 4
     // Answer only once the body is complete, as a real upstream would.
     handler: (req, res) => req.on('end', () => res.end('ok')),
   });
+  upstreamAuthority = `127.0.0.1:${upstream.port}`;
   const cases = generate(mulberry32(SEED));
   const problems: string[] = [];
   let next = 0;
