@@ -381,6 +381,14 @@ const cases: readonly ProviderCase[] = [
     build: (ctx) => ({ request: reverse('DELETE', `${ctx.prefix}/forged-delete`, {}, [[TOKEN, forgedWithRightKey]]), checks: [unsigned()] }),
   },
   {
+    title: `an empty forged ${TOKEN} on a GET never arrives`,
+    build: (ctx) => ({ request: reverse('GET', `${ctx.prefix}/forged-empty`, {}, [[TOKEN, ''], [TOKEN.toUpperCase(), '']]), checks: [unsigned()] }),
+  },
+  {
+    title: `an empty forged ${TOKEN} on a POST leaves exactly the proxy's token`,
+    build: (ctx) => ({ request: reverse('POST', `${ctx.prefix}/forged-empty-post`, { body: jsonBody }, [[TOKEN, '']]), checks: [signed([''])] }),
+  },
+  {
     title: `a PUT with forged ${TOKEN} copies carries exactly the proxy's token on the POST,PUT proxy`,
     via: 'putProxy',
     build: (ctx) => {
