@@ -101,18 +101,20 @@ test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM'
   assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
 });
 
-test('exits 0 promptly on SIGTERM given only an idle kept-alive client connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const upstream = await startUpstream();
-  t.after(() => upstream.close());
-  const child = await spawnProxy(t, upstream.origin);
-  const idle = net.connect(child.port, '127.0.0.1');
-  idle.on('error', () => undefined);
-  t.after(() => idle.destroy());
-  idle.write(`GET /idle HTTP/1.1\r\nHost: 127.0.0.1:${child.port}\r\n\r\n`);
-  await within(once(idle, 'data'), 5000, 'the first response');
-  const started = Date.now();
-  child.kill('SIGTERM');
-  const [code, signal] = await within(child.exited, 4000, 'the proxy to exit well before SHUTDOWN_GRACE_MS (5 s)');
-  assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
-  assert.ok(Date.now() - started < 4000);
-});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`exits 0 promptly on ${signal} given only an idle kept-alive client connection`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const upstream = await startUpstream();
+    t.after(() => upstream.close());
+    const child = await spawnProxy(t, upstream.origin);
+    const idle = net.connect(child.port, '127.0.0.1');
+    idle.on('error', () => undefined);
+    t.after(() => idle.destroy());
+    idle.write(`GET /idle HTTP/1.1\r\nHost: 127.0.0.1:${child.port}\r\n\r\n`);
+    await within(once(idle, 'data'), 5000, 'the first response');
+    const started = Date.now();
+    child.kill(signal);
+    const [code, exitSignal] = await within(child.exited, 4000, 'the proxy to exit well before SHUTDOWN_GRACE_MS (5 s)');
+    assert.deepEqual({ code, signal: exitSignal }, { code: 0, signal: null }, child.stderr());
+    assert.ok(Date.now() - started < 4000);
+  });
+}
