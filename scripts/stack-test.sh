@@ -25,10 +25,20 @@ record() { # record NAME STATUS SECONDS
   [ "$2" = PASS ] || failed=1
 }
 
+# A hung test must not hang CI: under CI=true each command gets STEP_TIMEOUT_S (900 s), and
+# timeout(1) signals its whole process group (servers and browsers it started included). Not on a
+# terminal: timeout's own process group would no longer get the Ctrl-C.
+STEP_TIMEOUT_S=${STEP_TIMEOUT_S:-900}
 step() { # step NAME COMMAND...
-  local name=$1 t0=$SECONDS; shift
+  local name=$1 t0=$SECONDS rc=0; shift
   echo; echo "==> [$name] $*"
-  if "$@"; then record "$name" PASS $((SECONDS - t0)); else record "$name" FAIL $((SECONDS - t0)); fi
+  if [ "${CI:-}" = true ] && ! declare -F "$1" >/dev/null; then
+    timeout -k 10 "$STEP_TIMEOUT_S" "$@" || rc=$?
+  else
+    "$@" || rc=$?
+  fi
+  [ "$rc" -eq 124 ] && echo "==> [$name] timed out after ${STEP_TIMEOUT_S}s"
+  if [ "$rc" -eq 0 ]; then record "$name" PASS $((SECONDS - t0)); else record "$name" FAIL $((SECONDS - t0)); fi
 }
 
 banner() {
