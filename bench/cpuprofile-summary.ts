@@ -3,7 +3,7 @@
  * answer "where does the proxy spend its time": self time by function, total
  * (inclusive) time by function, and self time by package or source file.
  *
- *   node dist/bench/cpuprofile-summary.js <file.cpuprofile> [--top 25]
+ *   node dist/bench/cpuprofile-summary.js <file.cpuprofile> [--top 25] [--requests N]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -113,17 +113,24 @@ export function summariseProfile(profile: CpuProfile, count = 25): ProfileSummar
   };
 }
 
-export function formatSummary(summary: ProfileSummary): string {
+/** Markdown tables; with `requests` (answered while profiling) each row also shows µs per request. */
+export function formatSummary(summary: ProfileSummary, requests?: number): string {
+  const perRequest = requests !== undefined && requests > 0;
   const section = (title: string, entries: readonly Entry[]) => [
     `## ${title}`,
     '',
-    '| ms | % of busy | function / module |',
-    '| ---: | ---: | --- |',
-    ...entries.map((e) => `| ${e.ms.toFixed(0)} | ${e.percent.toFixed(1)} | \`${e.key}\` |`),
+    perRequest ? '| ms | µs/req | % of busy | function / module |' : '| ms | % of busy | function / module |',
+    perRequest ? '| ---: | ---: | ---: | --- |' : '| ---: | ---: | --- |',
+    ...entries.map((e) =>
+      perRequest
+        ? `| ${e.ms.toFixed(0)} | ${((e.ms * 1000) / requests).toFixed(1)} | ${e.percent.toFixed(1)} | \`${e.key}\` |`
+        : `| ${e.ms.toFixed(0)} | ${e.percent.toFixed(1)} | \`${e.key}\` |`,
+    ),
     '',
   ];
   return [
-    `Profile: ${summary.totalMs.toFixed(0)} ms sampled, ${summary.busyMs.toFixed(0)} ms busy (not idle).`,
+    `Profile: ${summary.totalMs.toFixed(0)} ms sampled, ${summary.busyMs.toFixed(0)} ms busy (not idle)` +
+      (perRequest ? `, ${requests} requests: ${((summary.busyMs * 1000) / requests).toFixed(0)} µs busy per request.` : '.'),
     '',
     ...section('Self time by package / file', summary.selfByModule),
     ...section('Self time by function', summary.selfByFunction),
@@ -132,12 +139,16 @@ export function formatSummary(summary: ProfileSummary): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { top: { type: 'string', default: '25' }, requests: { type: 'string' } },
+  });
   const file = positionals[0];
   if (file === undefined) {
     console.error('usage: node dist/bench/cpuprofile-summary.js <file.cpuprofile> [--top N]');
     process.exit(2);
   }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  console.log(formatSummary(summariseProfile(profile, Number(values.top))));
+  const requests = values.requests === undefined ? undefined : Number(values.requests);
+  console.log(formatSummary(summariseProfile(profile, Number(values.top)), requests));
 }

@@ -4,7 +4,7 @@
  * SIGTERM (V8 writes the profile on exit), then prints where the time went.
  *
  *   npm run build && node dist/bench/profile.js [--target ours|reference] [--method POST|GET]
- *       [--seconds 10] [--log-level warn] [--top 25]
+ *       [--seconds 10] [--log-level warn] [--top 25] [--proxy path/to/main.js]
  * Writes the .cpuprofile (open it in Chrome DevTools or speedscope for a flame
  * graph) and a Markdown summary under bench/results/raw/.
  */
@@ -26,10 +26,12 @@ const { values } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     workers: { type: 'string', default: '1' },
     top: { type: 'string', default: '25' },
+    /** Another build of the proxy (e.g. a copy of dist/ with an experiment). */
+    proxy: { type: 'string' },
   },
 });
 const method = values.method === 'GET' ? 'GET' : 'POST';
-const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : 'dist/proxy/src/main.js';
+const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : (values.proxy ?? 'dist/proxy/src/main.js');
 const body = JSON.stringify({ orderId: 'ord-2026-000123', note: 'profile body '.repeat(12) });
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-profile-'));
@@ -41,14 +43,16 @@ const port = await freePort();
 const proxy = await startService({
   name: 'proxy',
   command: process.execPath,
-  args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, path.join(ROOT, main)],
+  args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, path.resolve(ROOT, main)],
   env: { UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], WORKERS: values.workers },
   cpus: '1',
   port,
   logFile: path.join(tmp, 'proxy.log'),
 });
+let answered = 0;
 try {
   const result = await runLoad({ url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body } : {}), connections: 64, durationS: Number(values.seconds), warmupS: 1, cpus: '0' });
+  answered = result.requests + result.warmupRequests;
   console.log(`${values.target} ${method}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
 } finally {
   await proxy.stop();
@@ -56,7 +60,7 @@ try {
 }
 const file = readdirSync(profDir).find((name) => name.endsWith('.cpuprofile'));
 if (file === undefined) throw new Error(`no .cpuprofile written in ${profDir} (did the proxy exit cleanly on SIGTERM?)`);
-const summary = formatSummary(summariseProfile(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile, Number(values.top)));
+const summary = formatSummary(summariseProfile(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile, Number(values.top)), answered);
 const outDir = path.join(ROOT, 'bench/results/raw');
 mkdirSync(outDir, { recursive: true });
 const base = path.join(outDir, `profile-${values.target}-${method.toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, '-')}`);

@@ -37,6 +37,8 @@ export interface LoadResult {
   readonly p999Ms: number;
   readonly maxMs: number;
   readonly requests: number;
+  /** Requests answered during autocannon's own warm-up (they cost the server CPU too). */
+  readonly warmupRequests: number;
   readonly errors: number;
   readonly timeouts: number;
   readonly non2xx: number;
@@ -50,6 +52,7 @@ interface AutocannonJson {
   readonly non2xx: number;
   readonly requests: { readonly total: number };
   readonly latency: { readonly p50: number; readonly p99: number; readonly p99_9: number; readonly max: number };
+  readonly warmup?: { readonly requests: { readonly total: number } };
 }
 
 export function autocannonVersion(): string {
@@ -88,6 +91,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         p999Ms: result.latency.p99_9,
         maxMs: result.latency.max,
         requests: result.requests.total,
+        warmupRequests: result.warmup?.requests.total ?? 0,
         errors: result.errors,
         timeouts: result.timeouts,
         non2xx: result.non2xx,

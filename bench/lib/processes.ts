@@ -200,6 +200,8 @@ export interface Sampling {
   readonly peakRssMb: number;
   /** CPU used by the sampled processes over the window, in % of one core. */
   readonly cpuPercent: number;
+  /** The same CPU in seconds (user + system). */
+  readonly cpuSeconds: number;
 }
 
 /** Samples summed RSS every `intervalMs` (issue #7: ~200 ms) and CPU use over the window. */
@@ -221,7 +223,7 @@ export function sample(pids: () => number[], intervalMs = 200): { stop(): Sampli
       const list = take();
       const wallS = Number(process.hrtime.bigint() - startedAt) / 1e9;
       const cpu = list.reduce((sum, pid) => sum + cpuSeconds(pid) - (cpuAtStart.get(pid) ?? 0), 0);
-      return { peakRssMb: peakKb / 1024, cpuPercent: wallS > 0 ? (100 * cpu) / wallS : 0 };
+      return { peakRssMb: peakKb / 1024, cpuPercent: wallS > 0 ? (100 * cpu) / wallS : 0, cpuSeconds: cpu };
     },
   };
 }

@@ -40,6 +40,9 @@ export interface Summary {
   readonly non2xx: number;
   readonly peakRssMb: number;
   readonly cpuPercent: number;
+  /** Server CPU per answered request, µs (median of runs): robust to a busy machine, unlike req/s. */
+  readonly cpuUsPerRequest: number;
+  readonly cpuVsReference: number | null;
   /** Median CPU taken by processes outside the bench during the runs (% of one core). */
   readonly foreignCpuPercent: number;
   readonly vsDirect: number | null;
@@ -77,6 +80,13 @@ export function summarise(results: readonly ConfigResult[]): Summary[] {
       peakRssMb: Math.max(0, ...result.samplings.map((s) => s.peakRssMb)),
       cpuPercent: median(result.samplings.map((s) => s.cpuPercent)),
       foreignCpuPercent: median(result.foreignCpu),
+      cpuUsPerRequest: median(
+        result.runs.map((run, i) => {
+          const cpu = result.samplings[i]?.cpuSeconds ?? Number.NaN;
+          const answered = run.requests + run.warmupRequests;
+          return answered > 0 ? (cpu * 1e6) / answered : Number.NaN;
+        }),
+      ),
     };
   });
   const find = (role: Role, method: Method) => base.find((row) => row.role === role && row.method === method);
@@ -88,6 +98,7 @@ export function summarise(results: readonly ConfigResult[]): Summary[] {
       vsDirect: direct && direct.rps > 0 ? row.rps / direct.rps : null,
       vsReference: reference && reference.rps > 0 ? row.rps / reference.rps : null,
       p99VsReference: reference && reference.p99Ms > 0 ? row.p99Ms / reference.p99Ms : null,
+      cpuVsReference: reference && reference.cpuUsPerRequest > 0 ? row.cpuUsPerRequest / reference.cpuUsPerRequest : null,
     };
   });
 }
@@ -195,6 +206,8 @@ export const TABLE_HEADER = [
   'errors / non-2xx',
   'peak RSS MB',
   'CPU %',
+  'CPU µs/req',
+  'CPU/req vs ref',
   'other CPU %',
   'token at upstream',
 ];
@@ -213,6 +226,8 @@ export function tableRows(rows: readonly Summary[]): string[][] {
     `${row.errors} / ${row.non2xx}`,
     num(row.peakRssMb, 1),
     num(row.cpuPercent),
+    num(row.cpuUsPerRequest),
+    row.cpuVsReference === null ? '–' : `${row.cpuVsReference.toFixed(2)}x`,
     num(row.foreignCpuPercent),
     row.token,
   ]);
