@@ -51,7 +51,7 @@ banner() {
 
 compose() {
   # --env-file /dev/null: a developer's .env must not change what the tests run against.
-  docker compose -p "$PROJECT" --env-file /dev/null --profile test "$@"
+  docker compose --ansi never -p "$PROJECT" --env-file /dev/null --profile test "$@"
 }
 
 compose_up() {
@@ -68,9 +68,11 @@ compose_up() {
 }
 
 compose_down() {
+  # Stopped first, so the log ends with each server's shutdown and `ps` shows its exit code.
+  compose stop --timeout 15 || true
   mkdir -p "$RESULTS"
-  compose logs --no-color --timestamps >"$RESULTS/stack.log" 2>&1 || true
-  compose down -v --remove-orphans --timeout 15 || true
+  { compose ps -a; compose logs --no-color --timestamps; } >"$RESULTS/stack.log" 2>&1 || true
+  compose down -v --remove-orphans || true
 }
 
 NATIVE_DIR=
