@@ -75,6 +75,8 @@ export function createApp(deps: AppDeps): ProxyApp {
     requestTimeout: config.requestTimeoutMs,
     // How often Node checks headersTimeout/requestTimeout (default 30 s: too coarse for slowloris).
     connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    // Checked in the pipeline instead, so the 400 carries our JSON error body.
+    requireHostHeader: false,
   });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
 
@@ -134,7 +136,7 @@ export function createApp(deps: AppDeps): ProxyApp {
   });
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
-    if (isOwnEndpoint(req.method, req.url)) {
+    if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
       if (closing) res.setHeader('connection', 'close');
       own(req as Request, res as Response);
       return;

@@ -75,7 +75,7 @@ export function isHostAllowed(hostname: string, port: number, patterns: readonly
   return false;
 }
 
-const ABSOLUTE_HTTP = /^(https?):\/\/([^/?#]*)(.*)$/is;
+const ABSOLUTE_HTTP = /^(https?):\/\/([^/?]*)(.*)$/is;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
@@ -90,6 +90,9 @@ export function resolveTarget(
   allowedHosts: readonly HostPattern[],
   listener: ListenerIdentity | undefined,
 ): TargetResolution {
+  // No form of request-target carries a fragment (RFC 9112 §3.2); servers disagree on what
+  // one means, so it is refused rather than passed on.
+  if (url.includes('#')) return { error: 'BAD_REQUEST_TARGET' };
   if (url.charCodeAt(0) === 47 /* '/' */) {
     return { mode: 'reverse', target: reverse, path: pathPrefix + url };
   }
@@ -105,7 +108,7 @@ export function resolveTarget(
   const authority = match[2] as string;
   const rest = match[3] as string;
   // Userinfo in a request-target is deprecated and a phishing vector (RFC 9110 §4.2.4).
-  if (authority === '' || authority.includes('@') || rest.startsWith('#')) return { error: 'BAD_REQUEST_TARGET' };
+  if (authority === '' || authority.includes('@')) return { error: 'BAD_REQUEST_TARGET' };
   let parsed: URL;
   try {
     parsed = new URL(`${scheme}://${authority}/`);

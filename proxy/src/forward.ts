@@ -16,7 +16,7 @@
  * arm the upstream timeout and abort it when the client goes away.
  */
 import http from 'node:http';
-import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
@@ -56,6 +56,8 @@ class RequestState {
   target: HttpProxyTarget | undefined = undefined;
   path = '';
   proxyReq: ClientRequest | undefined = undefined;
+  /** Fires when the upstream's response head has not arrived within UPSTREAM_TIMEOUT_MS. */
+  headDeadline: NodeJS.Timeout | undefined = undefined;
   timedOut = false;
   /** The proxy already answered (e.g. 413 mid-stream): upstream errors that follow are expected. */
   answered = false;
@@ -152,14 +154,50 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     clientReq.path = state.path;
     state.proxyReq = clientReq;
     (clientReq as WithState)[kState] = state;
+    // Two clocks: the whole response head must arrive within UPSTREAM_TIMEOUT_MS (a head
+    // trickled byte by byte keeps a socket busy), and the socket may then not sit idle longer.
     clientReq.setTimeout(upstreamTimeoutMs, onUpstreamTimeout);
+    state.headDeadline = setTimeout(timeOut, upstreamTimeoutMs, clientReq);
+    clientReq.on('information', onInformation);
     if (state.limitBody) incoming.on('data', onBodyData);
   }
 
   function onUpstreamTimeout(this: ClientRequest): void {
+    timeOut(this);
+  }
+
+  function timeOut(clientReq: ClientRequest): void {
+    const state = stateOf(clientReq);
+    if (state !== undefined) {
+      state.timedOut = true;
+      clearHeadDeadline(state);
+    }
+    clientReq.destroy(Object.assign(new Error('upstream timeout'), { code: 'UPSTREAM_TIMEOUT' }));
+  }
+
+  function clearHeadDeadline(state: RequestState): void {
+    if (state.headDeadline !== undefined) {
+      clearTimeout(state.headDeadline);
+      state.headDeadline = undefined;
+    }
+  }
+
+  /**
+   * RFC 9110 §15.2: 1xx responses the proxy did not ask for are relayed (102 Processing,
+   * 103 Early Hints). 100 Continue is not: the proxy answered the client's expectation itself.
+   */
+  function onInformation(this: ClientRequest, info: { statusCode: number; headers: IncomingHttpHeaders }): void {
     const state = stateOf(this);
-    if (state !== undefined) state.timedOut = true;
-    this.destroy(Object.assign(new Error('upstream timeout'), { code: 'UPSTREAM_TIMEOUT' }));
+    if (state === undefined || state.res.headersSent || state.res.destroyed) return;
+    if (info.statusCode === 102) {
+      state.res.writeProcessing();
+    } else if (info.statusCode === 103) {
+      try {
+        state.res.writeEarlyHints(stripHopByHop({ ...info.headers }) as Record<string, string | string[]>);
+      } catch {
+        // A Link value Node refuses to write is dropped, like any malformed hint.
+      }
+    }
   }
 
   function onBodyData(this: IncomingMessage, chunk: Buffer): void {
@@ -199,6 +237,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   function onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     const state = stateOf(req);
     if (state !== undefined) {
+      clearHeadDeadline(state);
       (proxyRes as WithState)[kState] = state;
       state.upstreamAt = performance.now();
       metrics.upstreamLatency.observe((state.upstreamAt - state.startedAt) / 1000);
@@ -224,7 +263,9 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
 
   function onProxyError(err: Error, req: IncomingMessage): void {
     const state = stateOf(req);
-    if (state === undefined || state.answered) return;
+    if (state === undefined) return;
+    clearHeadDeadline(state);
+    if (state.answered) return;
     if (req.socket.destroyed || (req.destroyed && !req.complete)) {
       // The client went away (http-proxy routes the client request's errors here too).
       if (state.code === undefined) state.code = 'CLIENT_ABORTED';
@@ -247,6 +288,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     const state = stateOf(req);
     /* c8 ignore next */ if (state === undefined) return;
     const finished = this.writableFinished;
+    clearHeadDeadline(state);
     if (!finished) {
       const upstream = state.proxyReq;
       if (upstream !== undefined && !upstream.destroyed) upstream.destroy();
@@ -298,6 +340,9 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     const headers = req.headers;
     const method = req.method as string;
     if (hasDuplicateHost(req.rawHeaders)) return refuse(state, res, 'DUPLICATE_HOST', true);
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is refused (Node's own check is off
+    // so that this answer carries our JSON body).
+    if (headers.host === undefined && req.httpVersionMinor === 1) return refuse(state, res, 'BAD_REQUEST', true);
     const resolution = resolveTarget(
       req.url as string,
       method,

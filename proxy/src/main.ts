@@ -36,6 +36,12 @@ function makeLogger(config: ProxyConfig): Logger {
   return pino({ level: config.logLevel, base: { pid: process.pid } });
 }
 
+/** The ready line is printed whatever LOG_LEVEL says: scripts and tests wait for it. */
+function announce(logger: Logger, fields: Record<string, unknown>): void {
+  const target = logger.isLevelEnabled('info') ? logger : pino({ base: { pid: process.pid } });
+  target.info(fields, 'listening');
+}
+
 function listen(app: ProxyApp, config: ProxyConfig, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     app.server.once('error', (err: Error) => {
@@ -64,10 +70,13 @@ async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, 
 async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
   const app = createApp({ config, now: Date.now, randomId: randomUUID, logger });
   const port = await listen(app, config, logger);
-  logger.info(
-    { port, host: config.host, upstream: config.upstream.href, workers: 1, signedMethods: [...config.signedMethods] },
-    'listening',
-  );
+  announce(logger, {
+    port,
+    host: config.host,
+    upstream: config.upstream.href,
+    workers: 1,
+    signedMethods: [...config.signedMethods],
+  });
   let draining = false;
   onSignals((signal) => {
     if (draining) return;
@@ -119,10 +128,7 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
     listened.add(worker.id);
     if (!announced && listened.size >= config.workers) {
       announced = true;
-      logger.info(
-        { port: address.port, host: config.host, upstream: config.upstream.href, workers: config.workers },
-        'listening',
-      );
+      announce(logger, { port: address.port, host: config.host, upstream: config.upstream.href, workers: config.workers });
     }
   });
   cluster.on('exit', (worker, code, signal) => {

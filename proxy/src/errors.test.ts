@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { PROXY_ERROR_MESSAGES, PROXY_ERROR_STATUS, ProxyError, errorBody, sendError, statusForUpstreamError } from './errors.js';
+
+const TABLE: ReadonlyArray<[string | undefined, boolean, string, number]> = [
+  [undefined, true, 'UPSTREAM_TIMEOUT', 504],
+  ['ECONNRESET', true, 'UPSTREAM_TIMEOUT', 504],
+  ['ETIMEDOUT', false, 'UPSTREAM_TIMEOUT', 504],
+  ['UPSTREAM_TIMEOUT', false, 'UPSTREAM_TIMEOUT', 504],
+  ['ECONNREFUSED', false, 'UPSTREAM_UNREACHABLE', 502],
+  ['EHOSTUNREACH', false, 'UPSTREAM_UNREACHABLE', 502],
+  ['ECONNRESET', false, 'UPSTREAM_RESET', 502],
+  ['EPIPE', false, 'UPSTREAM_RESET', 502],
+  ['ENOTFOUND', false, 'UPSTREAM_DNS', 502],
+  ['EAI_AGAIN', false, 'UPSTREAM_DNS', 502],
+  ['HPE_INVALID_CONSTANT', false, 'UPSTREAM_BAD_RESPONSE', 502],
+  ['HPE_UNEXPECTED_CONTENT_LENGTH', false, 'UPSTREAM_BAD_RESPONSE', 502],
+  ['DEPTH_ZERO_SELF_SIGNED_CERT', false, 'UPSTREAM_TLS', 502],
+  ['CERT_HAS_EXPIRED', false, 'UPSTREAM_TLS', 502],
+  ['ERR_TLS_CERT_ALTNAME_INVALID', false, 'UPSTREAM_TLS', 502],
+  ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', false, 'UPSTREAM_TLS', 502],
+  ['ESOMETHINGELSE', false, 'UPSTREAM_ERROR', 502],
+  [undefined, false, 'UPSTREAM_ERROR', 502],
+];
+
+for (const [errCode, timedOut, code, status] of TABLE) {
+  test(`maps ${errCode ?? 'an error without code'}${timedOut ? ' after our timeout' : ''} to ${status} ${code}`, () => {
+    const err = errCode === undefined ? new Error('x') : Object.assign(new Error('x'), { code: errCode });
+    assert.deepEqual(statusForUpstreamError(err, { timedOut }), { code, status });
+  });
+}
+
+test('maps non-error values to UPSTREAM_ERROR', () => {
+  assert.equal(statusForUpstreamError('boom', { timedOut: false }).code, 'UPSTREAM_ERROR');
+  assert.equal(statusForUpstreamError({ code: 42 }, { timedOut: false }).code, 'UPSTREAM_ERROR');
+  assert.equal(statusForUpstreamError(null, { timedOut: false }).code, 'UPSTREAM_ERROR');
+});
+
+test('every code has a status and a message', () => {
+  for (const code of Object.keys(PROXY_ERROR_STATUS) as (keyof typeof PROXY_ERROR_STATUS)[]) {
+    assert.ok(PROXY_ERROR_MESSAGES[code].length > 0);
+    const err = new ProxyError(code, { cause: new Error('inner') });
+    assert.equal(err.status, PROXY_ERROR_STATUS[code]);
+    assert.equal(err.code, code);
+    assert.ok(err.cause instanceof Error);
+  }
+});
+
+test('errorBody is exactly {"error":{"code","message"}}', () => {
+  assert.deepEqual(JSON.parse(errorBody('LOOP_DETECTED')), {
+    error: { code: 'LOOP_DETECTED', message: PROXY_ERROR_MESSAGES.LOOP_DETECTED },
+  });
+  assert.equal(errorBody('BAD_REQUEST', 'custom'), '{"error":{"code":"BAD_REQUEST","message":"custom"}}');
+});
+
+test('sendError writes the JSON body, skips HEAD bodies and never writes twice', async (t) => {
+  const server = http.createServer((req, res) => {
+    sendError(res, 'UPSTREAM_TIMEOUT', { close: req.url === '/close', headers: { 'x-extra': '1' } });
+    sendError(res, 'INTERNAL_ERROR');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const { port } = server.address() as AddressInfo;
+  const get = await fetch(`http://127.0.0.1:${port}/close`);
+  assert.equal(get.status, 504);
+  assert.equal(get.headers.get('connection'), 'close');
+  assert.equal(get.headers.get('x-extra'), '1');
+  assert.deepEqual(await get.json(), { error: { code: 'UPSTREAM_TIMEOUT', message: PROXY_ERROR_MESSAGES.UPSTREAM_TIMEOUT } });
+  const head = await fetch(`http://127.0.0.1:${port}/`, { method: 'HEAD' });
+  assert.equal(head.status, 504);
+  assert.equal(await head.text(), '');
+});

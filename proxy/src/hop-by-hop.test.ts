@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HOP_BY_HOP_HEADERS, stripHopByHop } from './hop-by-hop.js';
+
+test('removes every standard hop-by-hop field', () => {
+  const headers: Record<string, string> = { 'x-end': '1' };
+  for (const name of HOP_BY_HOP_HEADERS) headers[name] = 'v';
+  assert.deepEqual(stripHopByHop(headers), { 'x-end': '1' });
+});
+
+test('removes the names Connection lists, in any case and across repeated lines', () => {
+  const headers = { connection: ['Keep-Alive, X-A', 'x-b ,,'], 'x-a': '1', 'x-b': '2', 'x-c': '3' };
+  assert.deepEqual(stripHopByHop(headers), { 'x-c': '3' });
+});
+
+test('never removes Content-Length because Connection lists it (the body would go unframed)', () => {
+  const headers = { connection: 'content-length, x-a', 'content-length': '5', 'x-a': '1' };
+  assert.deepEqual(stripHopByHop(headers), { 'content-length': '5' });
+});
+
+test('leaves end-to-end headers untouched given no Connection', () => {
+  const headers = { 'content-type': 'text/plain', 'x-my-jwt': 't' };
+  assert.deepEqual(stripHopByHop(headers), { 'content-type': 'text/plain', 'x-my-jwt': 't' });
+});
