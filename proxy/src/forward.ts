@@ -184,11 +184,13 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
 
   /**
    * RFC 9110 §15.2: 1xx responses the proxy did not ask for are relayed (102 Processing,
-   * 103 Early Hints). 100 Continue is not: the proxy answered the client's expectation itself.
+   * 103 Early Hints), never to an HTTP/1.0 client, which cannot parse them (§15.2: MUST NOT).
+   * 100 Continue is not: the proxy answered the client's expectation itself.
    */
   function onInformation(this: ClientRequest, info: { statusCode: number; headers: IncomingHttpHeaders }): void {
     const state = stateOf(this);
     if (state === undefined || state.res.headersSent || state.res.destroyed) return;
+    if (state.res.req.httpVersion === '1.0') return;
     if (info.statusCode === 102) {
       state.res.writeProcessing();
     } else if (info.statusCode === 103) {
