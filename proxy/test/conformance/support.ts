@@ -298,17 +298,19 @@ export async function startRawUpstream(onConnection: (socket: net.Socket) => voi
   };
 }
 
-/** Runs `onRequestHead` once a raw upstream connection has received a whole request head. */
+/**
+ * Runs `onRequestHead` each time a raw upstream connection has received a whole request head
+ * (the proxy reuses pooled connections). Bodies in these tests never contain a blank line.
+ */
 export function afterRequestHead(socket: net.Socket, onRequestHead: (head: string) => void): void {
   let seen = '';
-  let fired = false;
   socket.on('data', (chunk: Buffer) => {
-    if (fired) return;
     seen += chunk.toString('latin1');
-    const end = seen.indexOf('\r\n\r\n');
-    if (end === -1) return;
-    fired = true;
-    onRequestHead(seen.slice(0, end));
+    for (let end = seen.indexOf('\r\n\r\n'); end !== -1; end = seen.indexOf('\r\n\r\n')) {
+      const head = seen.slice(0, end);
+      seen = seen.slice(end + 4);
+      onRequestHead(head.slice(head.search(/[A-Z]/)));
+    }
   });
 }
 
