@@ -15,6 +15,7 @@ test('appends a Forwarded element with a quoted, bracketed IPv6 client address',
   const pairs = elements[0]!.split(';').map((pair) => pair.trim());
   assert.ok(pairs.includes('for="[::1]"'), `for="[::1]" in ${elements[0]}`);
   assert.ok(pairs.includes('proto=http'), `proto=http in ${elements[0]}`);
+  assert.equal(seen.headers['x-forwarded-for'], '::1', 'X-Forwarded-For carries the bare IPv6 address');
   // The Host the client sent, [::1]:port, is not a token either: quoted too.
   assert.ok(pairs.includes(`host="[::1]:${proxy.port}"`), `host="[::1]:${proxy.port}" in ${elements[0]}`);
 });

@@ -21,10 +21,12 @@ test('matches the configured PROXY_NAME, not the default, when detecting loops',
   assert.deepEqual(upstream.requests.map((r) => r.url), ['/fine']);
 });
 
-test('answers 508 LOOP_DETECTED given an absolute-form target that is the proxy itself', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+test('answers 508 LOOP_DETECTED given an absolute-form target that is the proxy itself, by any local name', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);
-  const target = `http://127.0.0.1:${proxy.port}/again`;
-  const exchange = await rawExchange(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${proxy.port}\r\n\r\n`, { port: proxy.port });
-  assertRawProxyError(exchange, 508, 'LOOP_DETECTED');
+  for (const name of ['127.0.0.1', 'localhost', '[::1]', '127.0.0.2', 'LOCALHOST.']) {
+    const authority = `${name}:${proxy.port}`;
+    const exchange = await rawExchange(`GET http://${authority}/again HTTP/1.1\r\nHost: ${authority}\r\n\r\n`, { port: proxy.port });
+    assertRawProxyError(exchange, 508, 'LOOP_DETECTED');
+  }
   assert.equal(upstream.requests.length, 0, 'nothing forwarded');
 });

@@ -14,11 +14,17 @@ test('answers OPTIONS with Max-Forwards: 0 itself and forwards nothing', { timeo
 
 test('answers TRACE with Max-Forwards: 0 itself, echoing the request as message/http, given PROXY_ALLOW_TRACE=true', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { PROXY_ALLOW_TRACE: 'true' } });
-  const response = await request(proxy.port, { method: 'TRACE', path: '/traced', headers: { 'max-forwards': '0', 'x-probe': 'p1' } });
+  const response = await request(proxy.port, {
+    method: 'TRACE',
+    path: '/traced',
+    headers: { 'max-forwards': '0', 'x-probe': 'p1', authorization: 'Bearer top-secret', cookie: 'session=top-secret' },
+  });
   assert.equal(response.status, 200);
   assert.match(String(response.headers['content-type']), /^message\/http/);
   assert.match(response.text, /^TRACE \/traced HTTP\/1\.1\r\n/);
   assert.match(response.text, /\r\nx-probe: p1\r\n/i);
+  // RFC 9110 §9.3.8: credentials are not reflected.
+  assert.doesNotMatch(response.text, /top-secret/);
   assert.equal(upstream.requests.length, 0, 'nothing forwarded');
 });
 

@@ -2,7 +2,7 @@
 // member to Via, on requests and on responses, keeping the members already there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listMembers, request, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { afterRequestHead, listMembers, rawExchange, request, startProxy, startRawUpstream, startRig, TEST_TIMEOUT_MS } from './support.js';
 
 test('appends "1.1 jwt-proxy" to the request Via, keeping earlier entries', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);
@@ -39,4 +39,23 @@ test('uses PROXY_NAME as the Via pseudonym in both directions', { timeout: TEST_
   const seen = await upstream.nthRequest(0);
   assert.deepEqual(listMembers(seen.headers.via), ['1.1 first', '1.1 edge-7']);
   assert.deepEqual(listMembers(response.headers.via), ['1.1 edge-7']);
+});
+
+test('writes the protocol version each side actually used: 1.0 for an HTTP/1.0 client or upstream', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const upstream = await startRawUpstream((socket) =>
+    afterRequestHead(socket, (head) => {
+      const via = /\r\nvia: ([^\r]*)/i.exec(head)?.[1] ?? '';
+      socket.end(`HTTP/1.0 200 OK\r\nX-Seen-Via: ${via}\r\nContent-Length: 2\r\n\r\nok`);
+    }),
+  );
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
+  t.after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+  const exchange = await rawExchange('GET /old HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n', { port: proxy.port, untilClose: true });
+  const response = exchange.response;
+  assert.ok(response !== undefined);
+  assert.equal(response.headers.get('x-seen-via')?.[0], '1.0 jwt-proxy', 'request Via names the client\'s HTTP/1.0');
+  assert.deepEqual(listMembers(response.headers.get('via')?.join(',')), ['1.0 jwt-proxy'], 'response Via names the upstream\'s HTTP/1.0');
 });
