@@ -93,7 +93,7 @@ const quick = args.quick;
 /** The jwt-proxy entry point under test; --proxy compares another build (e.g. a copy of dist/ with a change). */
 const PROXY_MAIN = path.resolve(args.proxy ?? path.join(ROOT, 'dist/proxy/src/main.js'));
 const options = {
-  runs: Number(args.runs ?? (quick ? 1 : 3)),
+  runs: Number(args.runs ?? (quick ? 1 : 5)),
   durationS: Number(args.duration ?? (quick ? 1 : 5)),
   /** A separate warm-up pass per configuration before the measured rounds (0 = none). */
   warmupS: Number(args.warmup ?? (quick ? 0 : 3)),
@@ -429,7 +429,7 @@ function report(machine: ReturnType<typeof machineInfo>, summary: Summary[], tar
     markdownTable(['Verdict', 'Target', 'Measured'], targetRows),
     '',
     ...(notes.length > 0 ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ''] : []),
-    `Reproduce: \`npm run bench\` (full, ~5 min) or \`npm run bench -- --quick\` (seconds; writes only bench/results/raw/).`,
+    `Reproduce: \`npm run bench\` (full, about 8 minutes on a quiet machine) or \`npm run bench -- --quick\` (seconds; writes only bench/results/raw/).`,
     '',
   ].join('\n');
   const json = { machine, options: { ...options, only: options.only ? [...options.only] : undefined, quick, bodyBytes: Buffer.byteLength(BODY) }, summary, targets, leak, notes, runs: results };

@@ -85,6 +85,14 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+// Ctrl-C or a kill of the bench stops every server it started (a cluster primary and nginx
+// stop their own workers on SIGTERM), instead of leaving them listening.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGTERM');
+    setTimeout(() => process.exit(130), 1500).unref();
+  });
+}
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
