@@ -32,9 +32,9 @@ interface ChildProxy {
   readonly kill: (signal: NodeJS.Signals) => void;
 }
 
-async function spawnProxy(t: { after: (fn: () => void) => void }, upstreamOrigin: string): Promise<ChildProxy> {
+async function spawnProxy(t: { after: (fn: () => void) => void }, upstreamOrigin: string, workers = 1): Promise<ChildProxy> {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstreamOrigin, SHUTDOWN_GRACE_MS: '5000', WORKERS: '1' },
+    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstreamOrigin, SHUTDOWN_GRACE_MS: '5000', WORKERS: String(workers) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => {
@@ -66,40 +66,42 @@ async function spawnProxy(t: { after: (fn: () => void) => void }, upstreamOrigin
   return { port, exited, stderr: () => stderr, hasExited: () => hasExited, kill: (signal) => child.kill(signal) };
 }
 
-test('drains in-flight requests, refuses new connections and exits 0 on SIGTERM', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  let release: (() => void) | undefined;
-  const upstream = await startUpstream((req, res) => {
-    req.resume();
-    release = () => res.end('slow but complete');
-  });
-  t.after(() => upstream.close());
-  const child = await spawnProxy(t, upstream.origin);
-  const port = child.port;
-
-  const inFlight = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/slow', agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
-      res.on('error', reject);
+for (const workers of [1, 2]) {
+  test(`drains in-flight requests, refuses new connections and exits 0 on SIGTERM, given WORKERS=${workers}`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    let release: (() => void) | undefined;
+    const upstream = await startUpstream((req, res) => {
+      req.resume();
+      release = () => res.end('slow but complete');
     });
-    req.on('error', reject);
-    req.end('payload');
+    t.after(() => upstream.close());
+    const child = await spawnProxy(t, upstream.origin, workers);
+    const port = child.port;
+
+    const inFlight = new Promise<{ status: number; body: string; connection: string | undefined }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/slow', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end('payload');
+    });
+    await upstream.nthRequest(0);
+
+    child.kill('SIGTERM');
+    await until(async () => (await connectOutcome(port)) === 'refused', 3000, 'new connections to be refused');
+    assert.equal(child.hasExited(), false, 'still running while a request is in flight');
+
+    release!();
+    const response = await within(inFlight, 3000, 'the in-flight response');
+    // The connection closes after this response: the proxy is going away (RFC 9112 §9.6).
+    assert.deepEqual(response, { status: 200, body: 'slow but complete', connection: 'close' });
+    const [code, signal] = await within(child.exited, 5000, 'the proxy to exit');
+    assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
   });
-  await upstream.nthRequest(0);
-
-  child.kill('SIGTERM');
-  await until(async () => (await connectOutcome(port)) === 'refused', 3000, 'new connections to be refused');
-  assert.equal(child.hasExited(), false, 'still running while a request is in flight');
-
-  release!();
-  const response = await within(inFlight, 3000, 'the in-flight response');
-  // The connection closes after this response: the proxy is going away (RFC 9112 §9.6).
-  assert.deepEqual(response, { status: 200, body: 'slow but complete', connection: 'close' });
-  const [code, signal] = await within(child.exited, 5000, 'the proxy to exit');
-  assert.deepEqual({ code, signal }, { code: 0, signal: null }, child.stderr());
-});
+}
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`exits 0 promptly on ${signal} given only an idle kept-alive client connection`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
