@@ -81,6 +81,8 @@ const NETWORK_CODES: Readonly<Record<string, UpstreamErrorCode>> = Object.freeze
   EPIPE: 'UPSTREAM_RESET',
   ECONNABORTED: 'UPSTREAM_RESET',
   ERR_STREAM_PREMATURE_CLOSE: 'UPSTREAM_RESET',
+  // OpenSSL handshake failures, e.g. a plain-HTTP upstream behind https:// ("wrong version number").
+  EPROTO: 'UPSTREAM_TLS',
   ENOTFOUND: 'UPSTREAM_DNS',
   EAI_AGAIN: 'UPSTREAM_DNS',
   EAI_FAIL: 'UPSTREAM_DNS',
