@@ -1,0 +1,17 @@
+// Issue #2: UPSTREAM_URL may be https://. When the TLS handshake fails (here: the upstream
+// speaks plain HTTP, so OpenSSL reports EPROTO "wrong version number") the client gets a 502
+// with its own code, UPSTREAM_TLS, not a generic one, and nothing of OpenSSL's text.
+import { test } from 'node:test';
+import { assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from './support.js';
+
+test('answers 502 UPSTREAM_TLS given an https:// upstream that does not speak TLS', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const upstream = await startRawUpstream((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
+  const proxy = await startProxy({ UPSTREAM_URL: `https://127.0.0.1:${upstream.port}` });
+  t.after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+  const response = await request(proxy.port, { method: 'POST', path: '/tls', body: 'x' });
+  assertSimpleProxyError(response, 502, 'UPSTREAM_TLS');
+  await awaitLogged(proxy, 'UPSTREAM_TLS');
+});
