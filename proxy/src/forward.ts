@@ -27,9 +27,8 @@ import type { ProxyErrorCode } from './errors.js';
 import { sendError, statusForUpstreamError } from './errors.js';
 import type { HttpProxyTarget, ListenerIdentity } from './forward-target.js';
 import { resolveTarget, reverseTarget } from './forward-target.js';
-import { stripHopByHop } from './hop-by-hop.js';
+import { endToEndCopy, stripHopByHop } from './hop-by-hop.js';
 import {
-  addResponseVia,
   allowedMethods,
   appendVia,
   applyForwardedHeaders,
@@ -132,6 +131,19 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   const upstreamTimeoutMs = config.upstreamTimeoutMs;
   const reverse = reverseTarget(config.upstream);
   const allow = allowedMethods(config.allowTrace);
+
+  // prom-client hashes the label object on every inc(); the children are cached instead.
+  const counters = new Map<string, { inc(): void }>();
+  function requestCounter(method: string | undefined, statusCode: number): { inc(): void } {
+    const label = methodLabel(method);
+    const key = `${label} ${statusCode}`;
+    let child = counters.get(key);
+    if (child === undefined) {
+      child = metrics.requests.labels({ method: label, status: statusCode });
+      counters.set(key, child);
+    }
+    return child;
+  }
 
   const httpAgent = new http.Agent(AGENT_OPTIONS);
   const httpsAgent = new https.Agent(AGENT_OPTIONS);
@@ -244,13 +256,28 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
       state.upstreamAt = performance.now();
       metrics.upstreamLatency.observe((state.upstreamAt - state.startedAt) / 1000);
     }
-    const headers = proxyRes.headers;
-    stripHopByHop(headers);
-    addResponseVia(headers, viaEntry(proxyRes.httpVersion, proxyName));
-    // Our own connection management: http-proxy would otherwise send "keep-alive" even
-    // when the client asked to close (we removed its Connection header as hop-by-hop).
-    headers.connection = res.shouldKeepAlive && !deps.isClosing() ? 'keep-alive' : 'close';
     proxyRes.once('close', onProxyResClose);
+    if (res.headersSent || res.destroyed) {
+      proxyRes.destroy();
+      return;
+    }
+    // selfHandleResponse: one writeHead with a fresh end-to-end copy instead of
+    // http-proxy's setHeader per field (issue #7). Connection is ours: keep-alive as Node
+    // decided for this client (without Node's extra Keep-Alive hint), close while draining.
+    const headers = endToEndCopy(proxyRes.headers);
+    headers.via = appendVia(proxyRes.headers.via, viaEntry(proxyRes.httpVersion, proxyName));
+    headers.connection = res.shouldKeepAlive && !deps.isClosing() ? 'keep-alive' : 'close';
+    try {
+      res.writeHead(proxyRes.statusCode as number, proxyRes.statusMessage || undefined, headers);
+    } catch (err) {
+      // A status or field Node refuses to write (e.g. status 042): the response is invalid.
+      if (state !== undefined && state.code === undefined) state.code = 'UPSTREAM_BAD_RESPONSE';
+      logger.debug({ msg: 'unwritable upstream response', err: err instanceof Error ? err.message : String(err) });
+      proxyRes.destroy();
+      sendError(res, 'UPSTREAM_BAD_RESPONSE');
+      return;
+    }
+    proxyRes.pipe(res);
   }
 
   function onProxyResClose(this: IncomingMessage): void {
@@ -298,7 +325,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     }
     status.finished();
     const statusCode = finished || this.headersSent ? this.statusCode : 0;
-    metrics.requests.inc({ method: methodLabel(req.method), status: statusCode });
+    requestCounter(req.method, statusCode).inc();
     const end = performance.now();
     const url = req.url ?? '';
     const q = url.indexOf('?');
@@ -322,6 +349,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     xfwd: false,
     toProxy: true,
     prependPath: false,
+    selfHandleResponse: true,
     ejectPlugins: true,
     plugins: [plugin],
   };

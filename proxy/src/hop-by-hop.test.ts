@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOP_BY_HOP_HEADERS, stripHopByHop } from './hop-by-hop.js';
+import { HOP_BY_HOP_HEADERS, endToEndCopy, stripHopByHop } from './hop-by-hop.js';
 
 test('removes every standard hop-by-hop field', () => {
   const headers: Record<string, string> = { 'x-end': '1' };
@@ -21,4 +21,12 @@ test('never removes Content-Length because Connection lists it (the body would g
 test('leaves end-to-end headers untouched given no Connection', () => {
   const headers = { 'content-type': 'text/plain', 'x-my-jwt': 't' };
   assert.deepEqual(stripHopByHop(headers), { 'content-type': 'text/plain', 'x-my-jwt': 't' });
+});
+
+test('endToEndCopy returns a new object without hop-by-hop or listed fields', () => {
+  const headers = { connection: 'X-A, content-length', 'x-a': '1', 'keep-alive': 'timeout=5', 'x-b': '2', 'content-length': '3', 'set-cookie': ['a', 'b'] };
+  const copy = endToEndCopy(headers);
+  assert.deepEqual(copy, { 'x-b': '2', 'content-length': '3', 'set-cookie': ['a', 'b'] });
+  assert.notEqual(copy, headers);
+  assert.deepEqual(endToEndCopy({ 'x-c': '1', te: 'x' }), { 'x-c': '1' });
 });

@@ -17,6 +17,7 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
   'transfer-encoding',
   'upgrade',
 ]);
+const HOP_BY_HOP_LIST: readonly string[] = [...HOP_BY_HOP_HEADERS];
 
 /**
  * Never removed because Connection lists them: Content-Length frames the body, and a
@@ -27,22 +28,57 @@ const FRAMING_HEADERS: ReadonlySet<string> = new Set(['content-length']);
 
 type Headers = IncomingHttpHeaders | Record<string, string | string[] | number | undefined>;
 
+function remove(headers: Headers, name: string): void {
+  Reflect.deleteProperty(headers, name);
+}
+
+function strip<T extends Headers>(headers: T, drop: (headers: Headers, name: string) => void): T {
+  const connection = headers.connection;
+  if (connection !== undefined) {
+    const listed = Array.isArray(connection) ? connection.join(',') : String(connection);
+    for (const name of listed.split(',')) {
+      const trimmed = name.trim().toLowerCase();
+      if (trimmed !== '' && !FRAMING_HEADERS.has(trimmed) && headers[trimmed] !== undefined) drop(headers, trimmed);
+    }
+  }
+  // Look before deleting: most messages carry none of these, and a delete turns the
+  // object into a slow dictionary for every later reader.
+  for (let i = 0; i < HOP_BY_HOP_LIST.length; i += 1) {
+    const name = HOP_BY_HOP_LIST[i] as string;
+    if (headers[name] !== undefined) drop(headers, name);
+  }
+  return headers;
+}
+
 /**
  * Deletes, in place, the hop-by-hop fields and every name listed in `Connection`
  * (any case, any count; Node joins repeated Connection lines with ", ").
  * Returns the same object for chaining.
  */
 export function stripHopByHop<T extends Headers>(headers: T): T {
+  return strip(headers, remove);
+}
+
+/**
+ * A copy without the hop-by-hop fields and the names `Connection` lists, built in
+ * one pass: for response headers handed to writeHead, where deleting from
+ * Node's object would cost more than copying it.
+ */
+export function endToEndCopy(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
   const connection = headers.connection;
-  if (connection !== undefined) {
-    const listed = Array.isArray(connection) ? connection.join(',') : String(connection);
-    for (const name of listed.split(',')) {
-      const trimmed = name.trim().toLowerCase();
-      if (trimmed !== '' && !FRAMING_HEADERS.has(trimmed)) Reflect.deleteProperty(headers, trimmed);
-    }
+  const listed =
+    connection === undefined
+      ? undefined
+      : (Array.isArray(connection) ? connection.join(',') : connection)
+          .split(',')
+          .map((name) => name.trim().toLowerCase())
+          .filter((name) => name !== '' && !FRAMING_HEADERS.has(name));
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP_HEADERS.has(name)) continue;
+    if (listed !== undefined && listed.includes(name)) continue;
+    out[name] = value;
   }
-  for (const name of HOP_BY_HOP_HEADERS) {
-    if (headers[name] !== undefined) Reflect.deleteProperty(headers, name);
-  }
-  return headers;
+  return out;
 }
