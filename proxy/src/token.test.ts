@@ -41,3 +41,19 @@ test('signs a fresh token per call with the injected clock and nonce', () => {
   });
   assert.equal(checkClaims(claims).ok, true);
 });
+
+test('moves iat and the UTC date on when the clock crosses a second and a day', () => {
+  let nowMs = Date.UTC(2026, 10, 29, 23, 59, 59, 100);
+  let n = 0;
+  const sign = createSigner({ key: Buffer.alloc(64, 3), user: 'u', now: () => nowMs, randomId: () => `jti-${String(++n).padStart(16, '0')}` });
+  const claimsOf = (token: string) => decode(token.split('.')[1]!) as { iat: number; jti: string; payload: { date: string } };
+  const a = claimsOf(sign());
+  nowMs += 500;
+  const b = claimsOf(sign());
+  nowMs += 500;
+  const c = claimsOf(sign());
+  assert.deepEqual([a.iat, a.payload.date, a.jti], [1_795_996_799, '2026-11-29', 'jti-0000000000000001']);
+  assert.deepEqual([b.iat, b.payload.date, b.jti], [1_795_996_799, '2026-11-29', 'jti-0000000000000002']);
+  assert.deepEqual([c.iat, c.payload.date, c.jti], [1_795_996_800, '2026-11-30', 'jti-0000000000000003']);
+  assert.deepEqual(Object.keys(b), ['iat', 'jti', 'payload']);
+});

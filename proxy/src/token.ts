@@ -12,6 +12,7 @@
  */
 import { createHmac, createSecretKey } from 'node:crypto';
 import { JWT_PROTECTED_HEADER, buildClaims } from '../../contracts/src/index.js';
+import type { TokenClaims } from '../../contracts/src/index.js';
 
 /** base64url of the protected header, computed once: `{"alg":"HS512","typ":"JWT"}`. */
 const ENCODED_HEADER = Buffer.from(JSON.stringify(JWT_PROTECTED_HEADER)).toString('base64url');
@@ -32,9 +33,23 @@ export type Signer = () => string;
 /** Returns a function that signs one fresh token per call: `{iat, jti, payload: {user, date}}`. */
 export function createSigner({ key, user, now, randomId }: SignerOptions): Signer {
   const secret = createSecretKey(key);
+  // Within one second only jti changes: the contract's payload (its UTC date costs a
+  // Date and an ISO string) is built by buildClaims once per second and reused.
+  let lastIat = Number.NaN;
+  let lastPayload: TokenClaims['payload'] | undefined;
   return () => {
-    // iat comes from the injected clock; buildClaims fixes the key order {iat, jti, payload: {user, date}}.
-    const claims = buildClaims(now(), randomId(), user);
+    const nowMs = now();
+    const jti = randomId();
+    let claims: TokenClaims;
+    if (Math.floor(nowMs / 1000) === lastIat && lastPayload !== undefined) {
+      // Same key order as buildClaims: {iat, jti, payload: {user, date}}.
+      claims = { iat: lastIat, jti, payload: lastPayload };
+    } else {
+      // iat comes from the injected clock; buildClaims fixes the key order.
+      claims = buildClaims(nowMs, jti, user);
+      lastIat = claims.iat;
+      lastPayload = claims.payload;
+    }
     const signingInput = `${ENCODED_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
     return `${signingInput}.${createHmac('sha512', secret).update(signingInput).digest('base64url')}`;
   };
