@@ -136,6 +136,13 @@ export function createApp(deps: AppDeps): ProxyApp {
   });
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
+    // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
+    // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
+    if (req.httpVersionMajor !== 1) {
+      logger.info({ msg: 'request', method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
+      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
+      return;
+    }
     if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
       if (closing) res.setHeader('connection', 'close');
       own(req as Request, res as Response);

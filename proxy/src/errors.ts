@@ -26,6 +26,7 @@ export const PROXY_ERROR_STATUS = {
   EXPECTATION_FAILED: 417,
   HEADERS_TOO_LARGE: 431,
   LOOP_DETECTED: 508,
+  HTTP_VERSION_NOT_SUPPORTED: 505,
   INTERNAL_ERROR: 500,
   CLUSTER_UNAVAILABLE: 503,
 } as const;
@@ -53,6 +54,7 @@ export const PROXY_ERROR_MESSAGES: Readonly<Record<ProxyErrorCode, string>> = Ob
   EXPECTATION_FAILED: 'only the 100-continue expectation is supported',
   HEADERS_TOO_LARGE: 'the request header section is too large',
   LOOP_DETECTED: 'the request would loop through this proxy',
+  HTTP_VERSION_NOT_SUPPORTED: 'only HTTP/1.0 and HTTP/1.1 requests are supported',
   INTERNAL_ERROR: 'internal proxy error',
   CLUSTER_UNAVAILABLE: 'the cluster primary did not answer',
 });
