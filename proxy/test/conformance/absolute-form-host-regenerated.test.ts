@@ -25,3 +25,19 @@ test('regenerates Host even when the client sent none (HTTP/1.0 absolute-form)',
   assert.equal(seen.url, '/ten');
   assert.equal(seen.headers.host, authority);
 });
+
+test('names the target, not the ignored client Host, in X-Forwarded-Host and Forwarded host=', {
+  timeout: TEST_TIMEOUT_MS,
+  todo: 'proxy/test/forward-mode.test.ts asserts the opposite; the lead decides (see the conformance report)',
+}, async (t) => {
+  // The client's Host is ignored for absolute-form (RFC 9112 §3.2.2); echoing it in
+  // X-Forwarded-Host would hand upstream URL builders a forged host (host-header injection).
+  const { proxy, upstream } = await startRig(t);
+  const authority = `127.0.0.1:${upstream.port}`;
+  const exchange = await rawExchange(`GET http://${authority}/links HTTP/1.1\r\nHost: evil.example\r\n\r\n`, { port: proxy.port });
+  assert.equal(exchange.response?.status, 200);
+  const seen = await upstream.nthRequest(0);
+  assert.equal(seen.headers['x-forwarded-host'], authority);
+  assert.match(String(seen.headers.forwarded), new RegExp(`;host="${authority.replace(/\./g, '\\.')}";`));
+  assert.doesNotMatch(JSON.stringify(seen.headers), /evil\.example/);
+});
