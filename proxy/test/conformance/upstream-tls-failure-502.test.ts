@@ -15,3 +15,15 @@ test('answers 502 UPSTREAM_TLS given an https:// upstream that does not speak TL
   assertSimpleProxyError(response, 502, 'UPSTREAM_TLS');
   await awaitLogged(proxy, 'UPSTREAM_TLS');
 });
+
+test('answers 502 UPSTREAM_TLS given an absolute-form https:// target that does not speak TLS', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const target = await startRawUpstream((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
+  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9' });
+  t.after(async () => {
+    await proxy.close();
+    await target.close();
+  });
+  const authority = `127.0.0.1:${target.port}`;
+  const response = await request(proxy.port, { method: 'POST', path: `https://${authority}/tls`, headers: { host: authority }, body: 'x' });
+  assertSimpleProxyError(response, 502, 'UPSTREAM_TLS');
+});
