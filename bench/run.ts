@@ -122,14 +122,15 @@ interface BenchConfig {
   readonly expectToken: 'signed' | 'absent';
 }
 
+// Each jwt-proxy row sits right before its reference row: a round runs them back to back.
 const CONFIGS: readonly BenchConfig[] = [
   { id: 'direct-post', label: 'direct to upstream, POST (ceiling)', role: 'direct', method: 'POST', service: 'direct', pinning: 'upstream core 1', expectToken: 'absent' },
-  { id: 'direct-get', label: 'direct to upstream, GET (ceiling)', role: 'direct', method: 'GET', service: 'direct', pinning: 'upstream core 1', expectToken: 'absent' },
   { id: 'ours-post', label: 'jwt-proxy, POST signed', role: 'ours', method: 'POST', service: 'ours', pinning: 'proxy core 1', expectToken: 'signed' },
-  { id: 'ours-get', label: 'jwt-proxy, GET unsigned', role: 'ours', method: 'GET', service: 'ours', pinning: 'proxy core 1', expectToken: 'absent' },
-  { id: 'ours-post-info', label: 'jwt-proxy, POST signed, LOG_LEVEL=info (default)', role: 'ours-info', method: 'POST', service: 'oursInfo', pinning: 'proxy core 1', expectToken: 'signed' },
   { id: 'ref-post', label: 'reference node:http proxy, POST signed', role: 'reference', method: 'POST', service: 'reference', pinning: 'proxy core 1', expectToken: 'signed' },
+  { id: 'direct-get', label: 'direct to upstream, GET (ceiling)', role: 'direct', method: 'GET', service: 'direct', pinning: 'upstream core 1', expectToken: 'absent' },
+  { id: 'ours-get', label: 'jwt-proxy, GET unsigned', role: 'ours', method: 'GET', service: 'ours', pinning: 'proxy core 1', expectToken: 'absent' },
   { id: 'ref-get', label: 'reference node:http proxy, GET unsigned', role: 'reference', method: 'GET', service: 'reference', pinning: 'proxy core 1', expectToken: 'absent' },
+  { id: 'ours-post-info', label: 'jwt-proxy, POST signed, LOG_LEVEL=info (default)', role: 'ours-info', method: 'POST', service: 'oursInfo', pinning: 'proxy core 1', expectToken: 'signed' },
   { id: 'nginx-post', label: 'nginx reverse proxy, POST (no signing)', role: 'nginx', method: 'POST', service: 'nginx', pinning: 'nginx core 1', expectToken: 'absent' },
   { id: 'nginx-get', label: 'nginx reverse proxy, GET', role: 'nginx', method: 'GET', service: 'nginx', pinning: 'nginx core 1', expectToken: 'absent' },
   { id: 'cluster-post', label: 'jwt-proxy WORKERS=2, POST signed', role: 'cluster', method: 'POST', service: 'cluster', pinning: 'proxy cores 0-1', expectToken: 'signed' },
@@ -397,7 +398,7 @@ function report(machine: ReturnType<typeof machineInfo>, summary: Summary[], tar
       ? 'Pinning (taskset): core 0 = autocannon + the upstream behind the proxies; core 1 = the proxy under test (one process); "direct" = a second upstream alone on core 1; WORKERS=2 on cores 0-1 (shares core 0 with the load generator).'
       : 'Pinning: none (taskset not available).',
     `jwt-proxy rows use LOG_LEVEL=${QUIET_LOG_LEVEL} (no per-request log lines) except the LOG_LEVEL=info row, whose lines go to a file. CPU % = the server process(es), 100 = one core.`,
-    'Ratios: "vs direct" to the direct row of the same method; "vs reference" and "p99 vs ref" to the reference proxy row of the same method.',
+    'Ratios: "vs direct" = ratio of median req/s to the direct row of the same method; "vs reference" and "p99 vs ref" = median over rounds of the ratio to the reference row of the same method in the same round (the two run back to back, so drifts of a shared machine cancel; the targets use these).',
   ];
   const targetRows = targets.map((t) => [t.verdict, t.target, t.measured]);
   const leakLine = leak
