@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { afterRequestHead, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from './support.js';
+import { afterRequestHead, awaitLogged, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from './support.js';
 
 test('aborts the client response and the upstream connection given an upstream that stalls mid-body', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) =>
@@ -27,4 +27,5 @@ test('aborts the client response and the upstream connection given an upstream t
   assert.equal(exchange.response?.body.toString(), 'first-part');
   const socket = await connected;
   if (!socket.closed) await within(once(socket, 'close'), 2000, 'the proxy to close the upstream connection');
+  await awaitLogged(proxy, 'UPSTREAM_TIMEOUT');
 });
