@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { startRig, TEST_TIMEOUT_MS, within } from './support.js';
+import { awaitLogged, startRig, TEST_TIMEOUT_MS, within } from './support.js';
 
 test('aborts the upstream request given a client that disconnects while uploading', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { handler: () => undefined });
@@ -16,6 +16,7 @@ test('aborts the upstream request given a client that disconnects while uploadin
   await upstream.settled(seen);
   assert.equal(seen.complete, false);
   if (!seen.req.socket.closed) await within(once(seen.req.socket, 'close'), 2000, 'the upstream connection to close');
+  await awaitLogged(proxy, 'CLIENT_ABORTED');
 });
 
 test('aborts the upstream request given a client that disconnects while waiting for the response', { timeout: TEST_TIMEOUT_MS }, async (t) => {
