@@ -131,6 +131,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   const upstreamTimeoutMs = config.upstreamTimeoutMs;
   const reverse = reverseTarget(config.upstream);
   const allow = allowedMethods(config.allowTrace);
+  const dropped: ReadonlySet<string> = new Set([tokenHeader, 'expect']);
 
   // prom-client hashes the label object on every inc(); the children are cached instead.
   const counters = new Map<string, { inc(): void }>();
@@ -386,29 +387,34 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     if (method === 'TRACE' && !config.allowTrace) return refuse(state, res, 'TRACE_NOT_ALLOWED', false, { allow });
     const hops = maxForwards(method, headers['max-forwards']);
     if (hops.action === 'answer') return answerHere(req, res, method);
-    if (hops.action === 'decrement') headers['max-forwards'] = hops.value;
     if (declaredBodyTooLarge(headers, maxBodyBytes)) return refuse(state, res, 'PAYLOAD_TOO_LARGE', true);
 
     const chunked = headers['transfer-encoding'] !== undefined;
-    const clientHost = headers.host;
-    // Node already answered `100 Continue` (or 417) before this ran: the expectation is met.
-    if (headers.expect !== undefined) delete headers.expect;
-    stripHopByHop(headers);
-    if (headers[tokenHeader] !== undefined) Reflect.deleteProperty(headers, tokenHeader);
+    // Absolute-form: the client's Host is ignored (RFC 9112 §3.2.2), so the host the client
+    // asked for is the target's; echoing the ignored one would forge X-Forwarded-Host.
+    const clientHost = resolution.mode === 'forward' ? resolution.target.host : headers.host;
+    // A fresh copy without hop-by-hop fields, the names Connection lists, the client's token
+    // (any case, any count: Node lower-cases and joins them) and Expect (Node already
+    // answered 100 Continue or 417 before this ran). Copying beats deleting from Node's
+    // object, which would turn it into a slow dictionary for every later reader.
+    const forwarded = endToEndCopy(headers, dropped) as IncomingHttpHeaders;
+    if (hops.action === 'decrement') forwarded['max-forwards'] = hops.value;
     // llhttp only accepts a chunked-last Transfer-Encoding without Content-Length, so a
     // removed TE means a chunked body: keep it framed as chunked (never unframed bytes).
-    if (chunked && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
-    applyForwardedHeaders(headers, {
+    if (chunked && forwarded['content-length'] === undefined) forwarded['transfer-encoding'] = 'chunked';
+    applyForwardedHeaders(forwarded, {
       clientAddress: req.socket.remoteAddress,
       proto: 'http',
       host: clientHost,
       trust: config.trustForwarded,
     });
-    headers.via = appendVia(headers.via, viaEntry(req.httpVersion, proxyName));
+    forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion, proxyName));
     if (config.signedMethods.has(method)) {
-      headers[tokenHeader] = sign();
+      forwarded[tokenHeader] = sign();
       metrics.tokensSigned.inc();
     }
+    // http-proxy builds the upstream request from req.headers.
+    req.headers = forwarded;
 
     state.target = resolution.target;
     state.path = resolution.path;

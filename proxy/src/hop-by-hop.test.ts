@@ -30,3 +30,7 @@ test('endToEndCopy returns a new object without hop-by-hop or listed fields', ()
   assert.notEqual(copy, headers);
   assert.deepEqual(endToEndCopy({ 'x-c': '1', te: 'x' }), { 'x-c': '1' });
 });
+
+test('endToEndCopy also drops the names it is given', () => {
+  assert.deepEqual(endToEndCopy({ 'x-my-jwt': 'forged', expect: '100-continue', 'x-keep': '1' }, new Set(['x-my-jwt', 'expect'])), { 'x-keep': '1' });
+});

@@ -60,11 +60,14 @@ export function stripHopByHop<T extends Headers>(headers: T): T {
 }
 
 /**
- * A copy without the hop-by-hop fields and the names `Connection` lists, built in
- * one pass: for response headers handed to writeHead, where deleting from
- * Node's object would cost more than copying it.
+ * A copy without the hop-by-hop fields, the names `Connection` lists and `alsoDrop`
+ * (lower-case), built in one pass: deleting from Node's header object would turn it
+ * into a slow dictionary, copying keeps the hot path fast.
  */
-export function endToEndCopy(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+export function endToEndCopy(
+  headers: IncomingHttpHeaders,
+  alsoDrop?: ReadonlySet<string>,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const connection = headers.connection;
   const listed =
@@ -76,7 +79,7 @@ export function endToEndCopy(headers: IncomingHttpHeaders): Record<string, strin
           .filter((name) => name !== '' && !FRAMING_HEADERS.has(name));
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP_HEADERS.has(name)) continue;
+    if (value === undefined || HOP_BY_HOP_HEADERS.has(name) || alsoDrop?.has(name) === true) continue;
     if (listed !== undefined && listed.includes(name)) continue;
     out[name] = value;
   }

@@ -24,7 +24,8 @@ test('forwards an absolute-form POST to the target origin with its own token', a
   assert.equal(echo.url, '/fwd//x?q=%2F');
   assert.equal(echo.headers.host, `127.0.0.1:${target.port}`);
   assert.match(echo.headers['x-my-jwt'] as string, /^eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9\./);
-  assert.equal(echo.headers['x-forwarded-host'], 'client-chosen.example');
+  // The client's Host is ignored in absolute-form (RFC 9112 §3.2.2): X-Forwarded-Host names the target.
+  assert.equal(echo.headers['x-forwarded-host'], `127.0.0.1:${target.port}`);
   assert.equal(echo.body, '{"a":1}');
   assert.equal(proxy.logs.at(-1)!.url, `${target.url}/fwd//x`);
 });
