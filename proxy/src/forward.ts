@@ -55,8 +55,10 @@ class RequestState {
   target: HttpProxyTarget | undefined = undefined;
   path = '';
   proxyReq: ClientRequest | undefined = undefined;
-  /** Fires when the upstream's response head has not arrived within UPSTREAM_TIMEOUT_MS. */
-  headDeadline: NodeJS.Timeout | undefined = undefined;
+  /** The one upstream timer: see `onWatchdog`. */
+  watchdog: NodeJS.Timeout | undefined = undefined;
+  /** Upstream socket bytes (read + written) at the watchdog's last look. */
+  progress = 0;
   timedOut = false;
   /** The proxy already answered (e.g. 413 mid-stream): upstream errors that follow are expected. */
   answered = false;
@@ -167,31 +169,49 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     clientReq.path = state.path;
     state.proxyReq = clientReq;
     (clientReq as WithState)[kState] = state;
-    // Two clocks: the whole response head must arrive within UPSTREAM_TIMEOUT_MS (a head
-    // trickled byte by byte keeps a socket busy), and the socket may then not sit idle longer.
-    clientReq.setTimeout(upstreamTimeoutMs, onUpstreamTimeout);
-    state.headDeadline = setTimeout(timeOut, upstreamTimeoutMs, clientReq);
+    // One timer per request, no socket timers (each costs two re-arms per request): see onWatchdog.
+    state.watchdog = setTimeout(onWatchdog, upstreamTimeoutMs, clientReq);
+    clientReq.on('finish', onRequestSent);
     clientReq.on('information', onInformation);
     if (state.limitBody) incoming.on('data', onBodyData);
   }
 
-  function onUpstreamTimeout(this: ClientRequest): void {
-    timeOut(this);
+  /** The request is fully sent: the upstream now has UPSTREAM_TIMEOUT_MS to start its answer. */
+  function onRequestSent(this: ClientRequest): void {
+    const state = stateOf(this);
+    if (state?.watchdog !== undefined && state.upstreamAt < 0) state.watchdog.refresh();
   }
 
-  function timeOut(clientReq: ClientRequest): void {
+  function socketProgress(clientReq: ClientRequest): number {
+    const socket = clientReq.socket;
+    return socket === null ? 0 : socket.bytesRead + socket.bytesWritten;
+  }
+
+  /**
+   * UPSTREAM_TIMEOUT_MS, enforced by one timer: while the request is still being sent,
+   * and while the response body flows, it waits as long as bytes move (an idle timeout);
+   * once the request is sent, the whole response head must arrive within the timeout,
+   * however slowly it trickles in (a trickled head keeps a socket busy).
+   */
+  function onWatchdog(clientReq: ClientRequest): void {
     const state = stateOf(clientReq);
-    if (state !== undefined) {
-      state.timedOut = true;
-      clearHeadDeadline(state);
+    if (state === undefined || state.watchdog === undefined) return;
+    const waitingForHead = state.upstreamAt < 0 && clientReq.writableFinished;
+    const progress = socketProgress(clientReq);
+    if (!waitingForHead && progress !== state.progress) {
+      state.progress = progress;
+      state.watchdog.refresh();
+      return;
     }
+    state.timedOut = true;
+    clearWatchdog(state);
     clientReq.destroy(Object.assign(new Error('upstream timeout'), { code: 'UPSTREAM_TIMEOUT' }));
   }
 
-  function clearHeadDeadline(state: RequestState): void {
-    if (state.headDeadline !== undefined) {
-      clearTimeout(state.headDeadline);
-      state.headDeadline = undefined;
+  function clearWatchdog(state: RequestState): void {
+    if (state.watchdog !== undefined) {
+      clearTimeout(state.watchdog);
+      state.watchdog = undefined;
     }
   }
 
@@ -252,7 +272,11 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   function onProxyRes(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     const state = stateOf(req);
     if (state !== undefined) {
-      clearHeadDeadline(state);
+      // The head is here: from now on the watchdog only asks that the body keeps moving.
+      if (state.watchdog !== undefined && state.proxyReq !== undefined) {
+        state.progress = socketProgress(state.proxyReq);
+        state.watchdog.refresh();
+      }
       (proxyRes as WithState)[kState] = state;
       state.upstreamAt = performance.now();
       metrics.upstreamLatency.observe((state.upstreamAt - state.startedAt) / 1000);
@@ -282,6 +306,10 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   }
 
   function onProxyResClose(this: IncomingMessage): void {
+    // The upstream exchange is over: its socket may already serve another request, so
+    // the watchdog must never touch it again.
+    const done = stateOf(this);
+    if (done !== undefined) clearWatchdog(done);
     if (this.complete) return;
     // The upstream body was cut short: the client must see an aborted response, never a
     // cleanly ended one (pipe() would leave it open forever).
@@ -294,7 +322,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   function onProxyError(err: Error, req: IncomingMessage): void {
     const state = stateOf(req);
     if (state === undefined) return;
-    clearHeadDeadline(state);
+    clearWatchdog(state);
     if (state.answered) return;
     if (req.socket.destroyed || (req.destroyed && !req.complete)) {
       // The client went away (http-proxy routes the client request's errors here too).
@@ -318,7 +346,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     const state = stateOf(req);
     /* c8 ignore next */ if (state === undefined) return;
     const finished = this.writableFinished;
-    clearHeadDeadline(state);
+    clearWatchdog(state);
     if (!finished) {
       const upstream = state.proxyReq;
       if (upstream !== undefined && !upstream.destroyed) upstream.destroy();
