@@ -111,3 +111,18 @@ test('relays upstream 4xx and 5xx statuses and bodies unchanged', async (t) => {
     assert.equal(res.headers['x-upstream'], 'yes');
   }
 });
+
+test('returns 502 UPSTREAM_BAD_RESPONSE given a status Node cannot relay (042)', async (t) => {
+  const raw = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 042 Odd\r\nContent-Length: 0\r\n\r\n')));
+  raw.listen(0, '127.0.0.1');
+  await once(raw, 'listening');
+  const { port } = raw.address() as net.AddressInfo;
+  const proxy = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${port}` });
+  t.after(async () => {
+    await proxy.close();
+    await new Promise<void>((resolve) => raw.close(() => resolve()));
+  });
+  const res = await send(proxy.port, { path: '/odd' });
+  assert.equal(res.status, 502);
+  assert.equal(res.json<{ error: { code: string } }>().error.code, 'UPSTREAM_BAD_RESPONSE');
+});
