@@ -1,9 +1,9 @@
 /**
  * Independent verification of the proxy's token (issue #3).
  *
- * The proxy signs with jsonwebtoken; the mock verifies with jose, so the two
- * implementations keep each other honest. jose checks the HS512 signature with
- * the algorithm pinned; everything else is checked here, in this order, so each
+ * The proxy signs with node:crypto (HMAC over the contract's bytes); the mock
+ * verifies with jose, so the two implementations keep each other honest. jose
+ * checks the HS512 signature with the algorithm pinned; everything else is checked here, in this order, so each
  * failure maps to exactly one VerdictCode:
  *
  *   1. presence         TOKEN_MISSING, TOKEN_MULTIPLE

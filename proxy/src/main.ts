@@ -6,12 +6,12 @@
  */
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import { randomUUID } from 'node:crypto';
 import { AggregatorRegistry } from 'prom-client';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../contracts/src/index.js';
 import { createApp } from './app.js';
+import { createNonceSource } from './nonce.js';
 import type { ProxyApp, StatusSources } from './app.js';
 import { MSG, PrimaryCoordinator, WorkerClient, workerStatus } from './cluster.js';
 import type { ProxyConfig } from './config.js';
@@ -77,7 +77,7 @@ async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, 
 }
 
 async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
-  const app = createApp({ config, now: Date.now, randomId: randomUUID, logger });
+  const app = createApp({ config, now: Date.now, randomId: createNonceSource(), logger });
   const port = await listen(app, config, logger);
   announce(logger, {
     port,
@@ -101,7 +101,7 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
     workerStatus(workerId, process.pid, built.status.snapshot()),
   );
   const sources: StatusSources = { status: () => client.status(), metrics: () => client.metrics() };
-  const built = createApp({ config, now: Date.now, randomId: randomUUID, logger, sources });
+  const built = createApp({ config, now: Date.now, randomId: createNonceSource(), logger, sources });
   // prom-client answers the primary's aggregation requests from this registry.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([built.metrics.registry]);

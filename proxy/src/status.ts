@@ -87,6 +87,7 @@ export function statusHtml(status: StatusSnapshot & { readonly workers?: readonl
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>jwt-proxy status</title>
+<link rel="icon" href="data:,">
 <noscript><meta http-equiv="refresh" content="5"></noscript>
 <style>
 body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:40rem;padding:0 1rem;color:#1b1b1b;background:#fafafa}
