@@ -28,7 +28,6 @@ test('regenerates Host even when the client sent none (HTTP/1.0 absolute-form)',
 
 test('names the target, not the ignored client Host, in X-Forwarded-Host and Forwarded host=', {
   timeout: TEST_TIMEOUT_MS,
-  todo: 'proxy/test/forward-mode.test.ts asserts the opposite; the lead decides (see the conformance report)',
 }, async (t) => {
   // The client's Host is ignored for absolute-form (RFC 9112 §3.2.2); echoing it in
   // X-Forwarded-Host would hand upstream URL builders a forged host (host-header injection).
