@@ -150,7 +150,7 @@ function machineInfo() {
     }
   };
   const commit = tryRun('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']);
-  const dirty = tryRun('git', ['-C', ROOT, 'status', '--porcelain', '--', 'proxy', 'contracts', 'bench']) ? ' (+ local changes)' : '';
+  const dirty = tryRun('git', ['-C', ROOT, 'status', '--porcelain', '--untracked-files=no', '--', 'proxy', 'contracts', 'bench']) ? ' (+ local changes)' : '';
   // nginx -v prints its version on stderr.
   const nginxVersion = NGINX === undefined ? undefined : spawnSync(NGINX, ['-v'], { encoding: 'utf8' }).stderr.trim() || undefined;
   return {
