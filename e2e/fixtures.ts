@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { DEFAULT_JWT_HEADER, DEFAULT_JWT_USER, JWT_PROTECTED_HEADER, checkClaims } from '../contracts/src/index.js';
+import type { RecordedRequest as JournalEntry, TokenVerdict } from '../contracts/src/recorded-request.js';
 
 export { expect };
 
@@ -44,28 +45,8 @@ export function readStackEnv(env: NodeJS.ProcessEnv): StackEnv {
   };
 }
 
-/** The mock's token verdict, as in its echo and journal (COMMON.md). */
-export interface TokenVerdict {
-  readonly present: boolean;
-  readonly valid: boolean;
-  readonly code: string;
-  readonly message: string;
-  readonly header?: Record<string, unknown>;
-  readonly claims?: Record<string, unknown>;
-}
-
-export interface JournalEntry {
-  readonly id: string;
-  readonly receivedAt: string;
-  readonly method: string;
-  readonly url: string;
-  readonly path: string;
-  readonly query: string;
-  readonly headers: Record<string, string | string[]>;
-  readonly body: { readonly bytes: number; readonly sha256: string; readonly text?: string; readonly truncated: boolean };
-  readonly token: TokenVerdict;
-  readonly replayed: boolean;
-}
+/** The mock's recorded request and token verdict: the contract's shapes. */
+export type { RecordedRequest as JournalEntry, TokenVerdict } from '../contracts/src/recorded-request.js';
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 

@@ -3,3 +3,4 @@ export * from './verdict.js';
 export * from './methods.js';
 export * from './config-error.js';
 export * from './token-config.js';
+export * from './recorded-request.js';

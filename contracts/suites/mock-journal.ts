@@ -2,40 +2,11 @@
  * Reads the mock upstream's journal (COMMON.md / issue #3): the suites judge
  * the proxy by what the mock recorded, never by what the proxy says it did.
  */
-import type { VerdictCode } from '../src/verdict.js';
+import type { RecordedRequest } from '../src/recorded-request.js';
 import { sendRaw } from './raw-http.js';
 
-export interface MockBody {
-  readonly bytes: number;
-  readonly sha256: string;
-  readonly text?: string;
-  readonly base64?: string;
-  readonly truncated: boolean;
-}
-
-export interface MockToken {
-  readonly present: boolean;
-  readonly valid: boolean;
-  readonly code: VerdictCode;
-  readonly message: string;
-  readonly header?: unknown;
-  readonly claims?: unknown;
-}
-
-export interface MockEntry {
-  readonly id: string;
-  readonly receivedAt: string;
-  readonly method: string;
-  readonly url: string;
-  readonly path: string;
-  readonly query: string;
-  readonly httpVersion: string;
-  readonly headers: Readonly<Record<string, string | readonly string[]>>;
-  readonly rawHeaders: readonly string[];
-  readonly body: MockBody;
-  readonly token: MockToken;
-  readonly replayed: boolean;
-}
+/** A journal entry as the mock records it (the contract's shape). */
+export type MockEntry = RecordedRequest;
 
 /** Header used to find a request's journal entry when its path cannot carry a marker. */
 export const CASE_ID_HEADER = 'x-case-id';

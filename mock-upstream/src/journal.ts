@@ -12,43 +12,12 @@
  */
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { VerdictCode } from '../../contracts/src/index.js';
+import type { RecordedRequest, VerdictCode } from '../../contracts/src/index.js';
+export type { BodyRecord } from '../../contracts/src/index.js';
 import { VERDICT_CODES } from '../../contracts/src/index.js';
-import type { TokenVerdict } from './verify.js';
 
-export interface BodyRecord {
-  /** Full size of the body as received. */
-  readonly bytes: number;
-  /** Hex SHA-256 of the full body. */
-  readonly sha256: string;
-  /** The body as UTF-8 text, when it decodes and fits the body limit. */
-  readonly text?: string;
-  /** The body as base64, when it is not UTF-8 and fits the body limit. */
-  readonly base64?: string;
-  /** True when the body was larger than the limit, so neither text nor base64 is kept. */
-  readonly truncated: boolean;
-}
-
-export interface JournalEntry {
-  readonly id: string;
-  /** ISO time the request head arrived. */
-  readonly receivedAt: string;
-  readonly method: string;
-  /** The raw request-target. */
-  readonly url: string;
-  /** The raw request-target up to the first `?`. */
-  readonly path: string;
-  /** The raw query after the first `?`, '' when none. */
-  readonly query: string;
-  readonly httpVersion: string;
-  /** Lower-case name -> value, or every value in order when the header was repeated. */
-  readonly headers: Readonly<Record<string, string | readonly string[]>>;
-  /** [name, value, name, value, ...] as received, order and casing kept. */
-  readonly rawHeaders: readonly string[];
-  readonly body: BodyRecord;
-  readonly token: TokenVerdict;
-  readonly replayed: boolean;
-}
+/** One recorded request: the shape is the contract's (contracts/src/recorded-request.ts). */
+export type JournalEntry = RecordedRequest;
 
 export interface JournalFilter {
   /** Exact method, case-insensitive. */

@@ -3,8 +3,8 @@
  *
  * The proxy signs with node:crypto (HMAC over the contract's bytes); the mock
  * verifies with jose, so the two implementations keep each other honest. jose
- * checks the HS512 signature with the algorithm pinned; everything else is checked here, in this order, so each
- * failure maps to exactly one VerdictCode:
+ * checks the HS512 signature with the algorithm pinned; everything else is
+ * checked here, in this order, so each failure maps to exactly one VerdictCode:
  *
  *   1. presence         TOKEN_MISSING, TOKEN_MULTIPLE
  *   2. structure        TOKEN_MALFORMED (three base64url parts, JSON object header and claims)
@@ -23,23 +23,9 @@ import { createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { compactVerify, errors } from 'jose';
 import { checkClaims, JWT_ALGORITHM, JWT_TYPE, VERDICT_DESCRIPTIONS } from '../../contracts/src/index.js';
-import type { VerdictCode } from '../../contracts/src/index.js';
+import type { JsonObject, TokenVerdict, VerdictCode } from '../../contracts/src/index.js';
+export type { TokenVerdict } from '../../contracts/src/index.js';
 import type { ReplayCache } from './replay-cache.js';
-
-export type JsonObject = Record<string, unknown>;
-
-export interface TokenVerdict {
-  /** True when the token header was sent at least once. */
-  readonly present: boolean;
-  readonly valid: boolean;
-  readonly code: VerdictCode;
-  /** Human explanation; never contains the secret. */
-  readonly message: string;
-  /** Decoded JOSE header, when it decodes to a JSON object. */
-  readonly header?: JsonObject;
-  /** Decoded claims, when they decode to a JSON object (even when invalid). */
-  readonly claims?: JsonObject;
-}
 
 export interface VerifierOptions {
   /** HMAC key bytes (contracts' readTokenConfig). */
