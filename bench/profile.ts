@@ -8,7 +8,7 @@
  * Writes the .cpuprofile (open it in Chrome DevTools or speedscope for a flame
  * graph) and a Markdown summary under bench/results/raw/.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,6 @@ mkdirSync(outDir, { recursive: true });
 const base = path.join(outDir, `profile-${values.target}-${method.toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 writeFileSync(`${base}.cpuprofile`, readFileSync(path.join(profDir, file)));
 writeFileSync(`${base}.md`, `${summary}\n`);
+rmSync(tmp, { recursive: true, force: true });
 console.log(summary);
 console.log(`\nwrote ${path.relative(ROOT, base)}.{cpuprofile,md}`);
