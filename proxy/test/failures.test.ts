@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
 import { PROXY_ERROR_MESSAGES } from '../src/errors.js';
-import { send, startProxy, startUpstream } from './helpers/harness.js';
+import { send, startProxy, startRawUpstream, startUpstream } from './helpers/harness.js';
 
 async function freePort(): Promise<number> {
   const server = net.createServer().listen(0, '127.0.0.1');
@@ -13,6 +13,17 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** A proxy in front of a raw TCP upstream; both closed with the test. */
+async function rawRig(t: { after: (fn: () => Promise<void>) => void }, onData: (socket: net.Socket) => void) {
+  const upstream = await startRawUpstream(onData);
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  t.after(async () => {
+    await proxy.close();
+    await upstream.close();
+  });
+  return { proxy };
 }
 
 test('returns 504 UPSTREAM_TIMEOUT given an upstream slower than the timeout', async (t) => {
@@ -41,49 +52,23 @@ test('returns 502 UPSTREAM_UNREACHABLE given a refused connection', async (t) =>
 });
 
 test('returns 502 UPSTREAM_RESET given an upstream that resets before answering', async (t) => {
-  const raw = net.createServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
-  raw.listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const { port } = raw.address() as net.AddressInfo;
-  const proxy = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${port}` });
-  t.after(async () => {
-    await proxy.close();
-    await new Promise<void>((resolve) => raw.close(() => resolve()));
-  });
+  const { proxy } = await rawRig(t, (socket) => socket.resetAndDestroy());
   const res = await send(proxy.port, { path: '/r' });
   assert.equal(res.status, 502);
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'UPSTREAM_RESET');
 });
 
 test('returns 502 UPSTREAM_BAD_RESPONSE given an upstream that speaks garbage', async (t) => {
-  const raw = net.createServer((socket) => socket.once('data', () => socket.end('SSH-2.0-OpenSSH\r\n\r\n')));
-  raw.listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const { port } = raw.address() as net.AddressInfo;
-  const proxy = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${port}` });
-  t.after(async () => {
-    await proxy.close();
-    await new Promise<void>((resolve) => raw.close(() => resolve()));
-  });
+  const { proxy } = await rawRig(t, (socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n'));
   const res = await send(proxy.port, { path: '/g' });
   assert.equal(res.status, 502);
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'UPSTREAM_BAD_RESPONSE');
 });
 
 test('aborts the client response cleanly given an upstream that dies mid-body', async (t) => {
-  const raw = net.createServer((socket) =>
-    socket.once('data', () => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
-      setImmediate(() => socket.destroy());
-    }),
-  );
-  raw.listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const { port } = raw.address() as net.AddressInfo;
-  const proxy = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${port}` });
-  t.after(async () => {
-    await proxy.close();
-    await new Promise<void>((resolve) => raw.close(() => resolve()));
+  const { proxy } = await rawRig(t, (socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
+    setImmediate(() => socket.destroy());
   });
   await assert.rejects(send(proxy.port, { path: '/cut' }));
   await new Promise<void>((resolve) => {
@@ -113,15 +98,7 @@ test('relays upstream 4xx and 5xx statuses and bodies unchanged', async (t) => {
 });
 
 test('returns 502 UPSTREAM_BAD_RESPONSE given a status Node cannot relay (042)', async (t) => {
-  const raw = net.createServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 042 Odd\r\nContent-Length: 0\r\n\r\n')));
-  raw.listen(0, '127.0.0.1');
-  await once(raw, 'listening');
-  const { port } = raw.address() as net.AddressInfo;
-  const proxy = await startProxy({ UPSTREAM_URL: `http://127.0.0.1:${port}` });
-  t.after(async () => {
-    await proxy.close();
-    await new Promise<void>((resolve) => raw.close(() => resolve()));
-  });
+  const { proxy } = await rawRig(t, (socket) => socket.end('HTTP/1.1 042 Odd\r\nContent-Length: 0\r\n\r\n'));
   const res = await send(proxy.port, { path: '/odd' });
   assert.equal(res.status, 502);
   assert.equal(res.json<{ error: { code: string } }>().error.code, 'UPSTREAM_BAD_RESPONSE');
