@@ -16,7 +16,7 @@ test('forwards an Expect: 100-continue POST with exactly one valid token, withou
     host: '127.0.0.1',
     port: proxy.port,
     method: 'POST',
-    path: '/continue',
+    path: '/continue//x',
     agent: false,
     headers: { expect: '100-continue', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-my-jwt': 'forged' },
   });
@@ -29,6 +29,9 @@ test('forwards an Expect: 100-continue POST with exactly one valid token, withou
   const seen = await upstream.nthRequest(0);
   await upstream.settled(seen);
   assert.equal(seen.body.toString(), body);
+  assert.equal(seen.url, '/continue//x', 'path forwarded byte for byte');
+  // The proxy met the expectation itself: the upstream gets a plain request.
+  assert.equal(seen.headers.expect, undefined);
   const tokens = seen.rawHeaders.filter((_, i, all) => i % 2 === 1 && all[i - 1]?.toLowerCase() === 'x-my-jwt');
   assert.equal(tokens.length, 1, 'exactly one token');
   assert.notEqual(tokens[0], 'forged');
