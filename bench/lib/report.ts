@@ -148,68 +148,62 @@ export interface TargetCheck {
 const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
 const ratio = (value: number | null): string => (value === null ? '–' : pct(value));
 
+type Outcome = { readonly measured: string; readonly verdict: Verdict };
+
+/** One target; SKIP when the rows it is judged on did not run. */
+function target(id: string, text: string, outcome: Outcome | undefined): TargetCheck {
+  return outcome === undefined ? { id, target: text, measured: 'n/a', verdict: 'SKIP' } : { id, target: text, ...outcome };
+}
+
+const judged = (measured: string, pass: boolean): Outcome => ({ measured, verdict: pass ? 'PASS' : 'FAIL' });
+
+/** A throughput target on a row's per-round ratio to the reference. */
+function throughput(id: string, text: string, row: Summary | undefined, min: number): TargetCheck {
+  const paired = row?.vsReferencePaired;
+  return target(
+    id,
+    text,
+    row == null || paired == null
+      ? undefined
+      : judged(`${pct(paired)} (median of per-round ratios; ratio of medians ${ratio(row.vsReference)})`, paired >= min),
+  );
+}
+
 /** The targets of issue #7, each PASS/FAIL (SKIP when a row it needs did not run). */
 export function checkTargets(rows: readonly Summary[], leak: LeakCheck | undefined): TargetCheck[] {
   const row = (id: string) => rows.find((r) => r.id === id);
-  const checks: TargetCheck[] = [];
   const signed = row('ours-post');
-  const unsigned = row('ours-get');
-  checks.push(
-    signed?.vsReferencePaired != null
-      ? {
-          id: 'signed-post-throughput',
-          target: 'signed POST req/s >= 80% of reference',
-          measured: `${pct(signed.vsReferencePaired)} (median of per-round ratios; ratio of medians ${ratio(signed.vsReference)})`,
-          verdict: signed.vsReferencePaired >= 0.8 ? 'PASS' : 'FAIL',
-        }
-      : { id: 'signed-post-throughput', target: 'signed POST req/s >= 80% of reference', measured: 'n/a', verdict: 'SKIP' },
-  );
-  checks.push(
-    signed?.p99VsReferencePaired != null
-      ? {
-          id: 'signed-post-p99',
-          target: 'signed POST p99 <= 1.5x reference',
-          measured: `${signed.p99VsReferencePaired.toFixed(2)}x per round (medians ${signed.p99Ms} ms vs ${row('ref-post')?.p99Ms} ms)`,
-          verdict: signed.p99VsReferencePaired <= 1.5 ? 'PASS' : 'FAIL',
-        }
-      : { id: 'signed-post-p99', target: 'signed POST p99 <= 1.5x reference', measured: 'n/a', verdict: 'SKIP' },
-  );
-  checks.push(
-    unsigned?.vsReferencePaired != null
-      ? {
-          id: 'unsigned-get-throughput',
-          target: 'unsigned GET req/s >= 85% of reference',
-          measured: `${pct(unsigned.vsReferencePaired)} (median of per-round ratios; ratio of medians ${ratio(unsigned.vsReference)})`,
-          verdict: unsigned.vsReferencePaired >= 0.85 ? 'PASS' : 'FAIL',
-        }
-      : { id: 'unsigned-get-throughput', target: 'unsigned GET req/s >= 85% of reference', measured: 'n/a', verdict: 'SKIP' },
-  );
+  const p99 = signed?.p99VsReferencePaired;
   const single = rows.filter((r) => r.role === 'ours' || r.role === 'ours-info');
   const peaks = [...single.map((r) => r.peakRssMb), ...(leak ? [leak.peakRssMb] : [])];
-  checks.push(
-    peaks.length > 0
-      ? {
-          id: 'peak-rss',
-          target: 'peak RSS under load <= 120 MB (one proxy process)',
-          measured: `${Math.max(...peaks).toFixed(1)} MB`,
-          verdict: Math.max(...peaks) <= 120 ? 'PASS' : 'FAIL',
-        }
-      : { id: 'peak-rss', target: 'peak RSS under load <= 120 MB (one proxy process)', measured: 'n/a', verdict: 'SKIP' },
-  );
-  const leakTarget = leak
-    ? `RSS after ${leak.largeRequests / 1000}k within 10% of after ${leak.smallRequests / 1000}k`
-    : 'RSS after 200k within 10% of after 20k';
-  checks.push(
-    leak
-      ? {
-          id: 'rss-growth',
-          target: leakTarget + (leak.scaledDown ? ' (scaled down: heap warm-up dominates, no verdict)' : ''),
-          measured: `${leak.rssAfterSmallMb.toFixed(1)} -> ${leak.rssAfterLargeMb.toFixed(1)} MB (${leak.growth >= 0 ? '+' : ''}${pct(leak.growth)})`,
-          verdict: leak.scaledDown ? 'INFO' : leak.growth <= 0.1 ? 'PASS' : 'FAIL',
-        }
-      : { id: 'rss-growth', target: leakTarget, measured: 'n/a', verdict: 'SKIP' },
-  );
-  return checks;
+  const peak = Math.max(...peaks);
+  return [
+    throughput('signed-post-throughput', 'signed POST req/s >= 80% of reference', signed, 0.8),
+    target(
+      'signed-post-p99',
+      'signed POST p99 <= 1.5x reference',
+      signed == null || p99 == null
+        ? undefined
+        : judged(`${p99.toFixed(2)}x per round (medians ${signed.p99Ms} ms vs ${row('ref-post')?.p99Ms} ms)`, p99 <= 1.5),
+    ),
+    throughput('unsigned-get-throughput', 'unsigned GET req/s >= 85% of reference', row('ours-get'), 0.85),
+    target(
+      'peak-rss',
+      'peak RSS under load <= 120 MB (one proxy process)',
+      peaks.length === 0 ? undefined : judged(`${peak.toFixed(1)} MB`, peak <= 120),
+    ),
+    leak === undefined
+      ? target('rss-growth', 'RSS after 200k within 10% of after 20k', undefined)
+      : target(
+          'rss-growth',
+          `RSS after ${leak.largeRequests / 1000}k within 10% of after ${leak.smallRequests / 1000}k` +
+            (leak.scaledDown ? ' (scaled down: heap warm-up dominates, no verdict)' : ''),
+          {
+            measured: `${leak.rssAfterSmallMb.toFixed(1)} -> ${leak.rssAfterLargeMb.toFixed(1)} MB (${leak.growth >= 0 ? '+' : ''}${pct(leak.growth)})`,
+            verdict: leak.scaledDown ? 'INFO' : leak.growth <= 0.1 ? 'PASS' : 'FAIL',
+          },
+        ),
+  ];
 }
 
 const num = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
