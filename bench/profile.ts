@@ -49,7 +49,7 @@ const proxy = await startService({
   port,
   logFile: path.join(tmp, 'proxy.log'),
 });
-let answered = 0;
+let answered: number;
 try {
   const result = await runLoad({ url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body } : {}), connections: 64, durationS: Number(values.seconds), warmupS: 1, cpus: '0' });
   answered = result.requests + result.warmupRequests;
