@@ -13,7 +13,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 STACK=${STACK:-compose}
-PROJECT=jwt-proxy-test
+PROJECT=${TEST_PROJECT:-jwt-proxy-test} # TEST_PROJECT: run a second stack beside this one
 # The proxy's upstream timeout in the test stack: low, so the 504 case in e2e/faults.api.spec.ts is quick.
 export UPSTREAM_TIMEOUT_MS=${TEST_UPSTREAM_TIMEOUT_MS:-2000}
 RESULTS=e2e/test-results

@@ -1,5 +1,5 @@
 // Issue #2: what reaches the upstream, seen by msw intercepting the proxy's outgoing
-// requests (onUnhandledRequest: 'error', so a stray upstream call fails the test).
+// requests (onUnhandledFrame: 'error', so a stray upstream call fails the test).
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -36,7 +36,7 @@ const server = setupServer(
 
 let proxy: StartedProxy;
 before(async () => {
-  server.listen({ onUnhandledRequest: 'error' });
+  server.listen({ onUnhandledFrame: 'error' });
   proxy = await startProxy({ UPSTREAM_URL: UPSTREAM, JWT_USER: 'svc' }, { now: () => 86_399_999 });
 });
 afterEach(() => {
