@@ -18,6 +18,7 @@
  * (--quick writes only the raw copy).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,7 @@ import { NGINX, nginxArgs } from './lib/nginx.js';
 import { foreignCpu, freePort, rssKb, sample, startService, TASKSET, type Sampling, type Service } from './lib/processes.js';
 import { checkTargets, consoleTable, summarise, TABLE_HEADER, tableRows, type ConfigResult, type LeakCheck, type Method, type Role, type Summary } from './lib/report.js';
 import { leakLine, resultsMarkdown, type BenchResults, type CrossCheckRow, type MachineInfo, type WorkersRow } from './lib/results.js';
+import { readProxyLaunch } from './lib/proxy-launch.js';
 import { roundOrder } from './lib/rounds.js';
 import { ensureWrk, wrkVersion } from './lib/wrk.js';
 import { updateReadmeAndDocs } from './readme.js';
@@ -38,6 +40,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const UPSTREAM_MAIN = path.join(ROOT, 'dist/bench/upstream.js');
 const REFERENCE_MAIN = path.join(ROOT, 'dist/bench/reference-proxy.js');
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
+/** jwt-proxy runs with its image's Node flags and NODE_ENV (bench/lib/proxy-launch.ts). */
+const PROXY_LAUNCH = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
+const PROXY_NODE_ARGS = (main: string) => [...PROXY_LAUNCH.nodeFlags, main];
+/** Under NODE_ENV=production the proxy refuses the published default key: a fresh one per run, same HMAC cost. */
+const PROXY_ENV = { NODE_ENV: PROXY_LAUNCH.env['NODE_ENV'] ?? 'production', JWT_SECRET: randomBytes(64).toString('hex') };
 
 const LOAD_CPU = '0';
 const PROXY_CPU = '1';
@@ -206,7 +213,7 @@ async function startServices(tmp: string, started: Service[]): Promise<Services>
   if (wanted('direct')) await start('direct', 'direct-upstream', process.execPath, [UPSTREAM_MAIN], {}, PROXY_CPU);
   if (wanted('reference')) await start('reference', 'reference-proxy', process.execPath, [REFERENCE_MAIN], viaUpstream, PROXY_CPU);
   const proxy = (key: ServiceKey, name: string, env: Record<string, string>, cpus: string) =>
-    start(key, name, process.execPath, [PROXY_MAIN], { ...viaUpstream, HOST: '127.0.0.1', ...env }, cpus);
+    start(key, name, process.execPath, PROXY_NODE_ARGS(PROXY_MAIN), { ...viaUpstream, ...PROXY_ENV, HOST: '127.0.0.1', ...env }, cpus);
   if (!existsSync(PROXY_MAIN)) {
     notes.push(`jwt-proxy not built (${path.relative(ROOT, PROXY_MAIN)} missing): its rows and targets are skipped.`);
   } else {
@@ -411,8 +418,8 @@ async function leakCheck(tmp: string): Promise<LeakCheck> {
     const proxy = await startService({
       name: 'leak-proxy',
       command: process.execPath,
-      args: [PROXY_MAIN],
-      env: { UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: QUIET_LOG_LEVEL },
+      args: PROXY_NODE_ARGS(PROXY_MAIN),
+      env: { UPSTREAM_URL: upstream.url, ...PROXY_ENV, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: QUIET_LOG_LEVEL },
       cpus: PROXY_CPU,
       port,
       logFile: path.join(tmp, 'leak-proxy.log'),
@@ -455,7 +462,8 @@ function setupLines(): string[] {
     TASKSET !== undefined
       ? 'Pinning (taskset): core 0 = wrk + the upstream behind the proxies; core 1 = the proxy under test (one process); "direct" = a second upstream alone on core 1; the WORKERS rows on cores 0-1 (they share core 0 with wrk and the upstream).'
       : 'Pinning: none (taskset not available).',
-    `jwt-proxy rows use LOG_LEVEL=${QUIET_LOG_LEVEL} (no per-request log lines) except the LOG_LEVEL=info row, whose lines go to a file. CPU % = the server process(es), 100 = one core; CPU µs/req = their CPU time over the requests they answered.`,
+    `jwt-proxy runs as its image does (Dockerfile.proxy): \`node ${[...PROXY_LAUNCH.nodeFlags, ''].join(' ')}main.js\` with NODE_ENV=${PROXY_ENV.NODE_ENV}. ` +
+      `jwt-proxy rows use LOG_LEVEL=${QUIET_LOG_LEVEL} (no per-request log lines) except the LOG_LEVEL=info row, whose lines go to a file. CPU % = the server process(es), 100 = one core; CPU µs/req = their CPU time over the requests they answered.`,
     'Ratios: "vs direct" = ratio of median req/s to the direct row of the same method; "vs reference" and "p99 vs ref" = median over rounds of the ratio to the reference row of the same method in the same round (the targets use these).',
   ];
 }
