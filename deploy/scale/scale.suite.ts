@@ -83,6 +83,21 @@ async function status(replica: (typeof REPLICAS)[number]): Promise<{ requestsPro
   return (await getJson(new URL('/status', replica.url))) as { requestsProcessed: number; inFlight: number };
 }
 
+/** Sum of one metric's samples (every label set) in a replica's own /metrics. */
+async function metricSum(replica: (typeof REPLICAS)[number], name: string): Promise<number> {
+  const response = await fetch(new URL('/metrics', replica.url), { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+/** sum(metric) over the instances, as Prometheus would add them up. */
+async function metricOverReplicas(name: string): Promise<number> {
+  return (await Promise.all(REPLICAS.map((r) => metricSum(r, name)))).reduce((a, b) => a + b, 0);
+}
+
 async function processedByReplica(): Promise<number[]> {
   return Promise.all(REPLICAS.map(async (r) => (await status(r)).requestsProcessed));
 }
@@ -128,6 +143,8 @@ async function assertRecordedOnceValid(prefix: string, sent: readonly Sent[]): P
 describe('the scale profile: 3 replicas behind nginx', { timeout: 200_000 }, () => {
   it(`records ${N} concurrent signed POSTs valid with ${N} distinct jti, and the replicas' counts add up to ${N}`, async () => {
     const before = await processedByReplica();
+    const requestsBefore = await metricOverReplicas('jwt_proxy_requests_total');
+    const tokensBefore = await metricOverReplicas('jwt_proxy_tokens_signed_total');
     const sent = await burst(`${RUN}/burst`, N);
     await assertRecordedOnceValid(`${RUN}/burst`, sent);
     // A request is counted when its response closes, which may be just after the client has it.
@@ -137,6 +154,9 @@ describe('the scale profile: 3 replicas behind nginx', { timeout: 200_000 }, () 
     assert.equal(await total(), N);
     // nginx spreads them: every replica took some.
     for (const [i, n] of (await delta()).entries()) assert.ok(n > 0, `${REPLICAS[i]?.service} served ${n}`);
+    // What docs/scale.md's Prometheus queries add up: the same counts, from each /metrics.
+    assert.equal((await metricOverReplicas('jwt_proxy_requests_total')) - requestsBefore, N);
+    assert.equal((await metricOverReplicas('jwt_proxy_tokens_signed_total')) - tokensBefore, N);
   });
 
   it('passes X-Forwarded-For from nginx, which the proxy keeps and extends (PROXY_TRUST_FORWARDED=true)', async () => {
