@@ -12,6 +12,9 @@ import {
   readTokenConfig,
 } from '../../contracts/src/index.js';
 import type { Env, TokenConfig } from '../../contracts/src/index.js';
+import type { TokenProfile } from '../../contracts/src/token-profile.js';
+import type { KeySetting } from './key-ring.js';
+import { readSigningConfig } from './signing-config.js';
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HOST = '0.0.0.0';
@@ -56,6 +59,10 @@ export interface ProxyConfig {
   readonly host: string;
   readonly upstream: UpstreamTarget;
   readonly token: TokenConfig;
+  /** Opt-in registered claims (issue #12); `{}` is the assignment's token. */
+  readonly profile: TokenProfile;
+  /** JWT_SECRET, or the JWK Set of JWT_KEYS_FILE as read at start (issue #12). */
+  readonly keys: KeySetting;
   readonly user: string;
   readonly signedMethods: ReadonlySet<string>;
   readonly upstreamTimeoutMs: number;
@@ -159,6 +166,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
   }
 
   const token = readTokenConfig(reader);
+  const { profile, keys } = readSigningConfig(reader, token.key);
   const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
 
   let signedMethods: ReadonlySet<string> = new Set(DEFAULT_SIGNED_METHODS);
@@ -238,6 +246,8 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     host,
     upstream,
     token: Object.freeze(token),
+    profile,
+    keys,
     user,
     signedMethods,
     upstreamTimeoutMs,

@@ -29,6 +29,7 @@ export const PROXY_ERROR_STATUS = {
   HTTP_VERSION_NOT_SUPPORTED: 505,
   INTERNAL_ERROR: 500,
   CLUSTER_UNAVAILABLE: 503,
+  JWKS_NOT_CONFIGURED: 404,
 } as const;
 
 export type ProxyErrorCode = keyof typeof PROXY_ERROR_STATUS;
@@ -57,6 +58,7 @@ export const PROXY_ERROR_MESSAGES: Readonly<Record<ProxyErrorCode, string>> = Ob
   HTTP_VERSION_NOT_SUPPORTED: 'only HTTP/1.0 and HTTP/1.1 requests are supported',
   INTERNAL_ERROR: 'internal proxy error',
   CLUSTER_UNAVAILABLE: 'the cluster primary did not answer',
+  JWKS_NOT_CONFIGURED: 'no asymmetric signing key is configured, so there is no public key to publish (JWT_KEYS_FILE)',
 });
 
 export class ProxyError extends Error {
