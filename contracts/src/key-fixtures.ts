@@ -3,32 +3,21 @@
  * contracts/profile-vectors.json, fresh keys of each algorithm, and JWK Set
  * files written to a folder. Never for real use: these keys are public.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProfileVectors } from './golden-vectors.js';
 import { PRIVATE_JWK_MEMBERS } from './jwk-set.js';
-import type { JwkAlgorithm } from './jwk-set.js';
+import type { Jwk } from './jwk-generate.js';
 
-export type Jwk = Readonly<Record<string, unknown>>;
+export { generateJwk } from './jwk-generate.js';
+export type { Jwk } from './jwk-generate.js';
 
 /** A key of the profile vectors' set by kid (private parts included). */
 export function vectorJwk(kid: string): Jwk {
   const jwk = loadProfileVectors().keys.keys.find((key) => key.kid === kid);
   if (jwk === undefined) throw new Error(`no vector key ${kid}`);
   return jwk;
-}
-
-/** A fresh key of `alg` with `kid`, as a private JWK (oct: the secret). */
-export function generateJwk(alg: JwkAlgorithm, kid: string): Jwk {
-  const meta = { kid, alg, use: 'sig' };
-  if (alg.startsWith('HS')) return { kty: 'oct', k: randomBytes(Number(alg.slice(2)) / 8).toString('base64url'), ...meta };
-  if (alg.startsWith('ES')) {
-    const namedCurve = alg === 'ES256' ? 'prime256v1' : 'secp384r1';
-    return { ...generateKeyPairSync('ec', { namedCurve }).privateKey.export({ format: 'jwk' }), ...meta };
-  }
-  return { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), ...meta };
 }
 
 /** The JWK without private members (what a JWKS may publish). */
