@@ -10,6 +10,8 @@ export interface ProxyMetrics {
   readonly requests: Counter<'method' | 'status'>;
   readonly upstreamLatency: Histogram;
   readonly tokensSigned: Counter;
+  /** Client connections closed at once by MAX_CONNECTIONS / MAX_CONNECTIONS_PER_CLIENT (issue #16). */
+  readonly connectionsRefused: Counter<'reason'>;
   /** SIGHUP key reloads that took effect / that kept the old keys (issue #12). */
   readonly keyReloads: Counter;
   readonly keyReloadFailures: Counter;
@@ -60,6 +62,12 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     help: 'Tokens signed and attached to forwarded requests',
     registers: [registry],
   });
+  const connectionsRefused = new Counter({
+    name: 'jwt_proxy_connections_refused_total',
+    help: 'Client connections refused with 503 by a connection cap (reason: total or per_client)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const keyReloads = new Counter({
     name: 'jwt_proxy_key_reloads_total',
     help: 'Reloads of JWT_KEYS_FILE (SIGHUP) that took effect; summed over workers',
@@ -78,5 +86,5 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     // Under WORKERS the primary aggregates: every worker reports 1 for its kid, not a sum.
     aggregator: 'max',
   });
-  return { registry, requests, upstreamLatency, tokensSigned, keyReloads, keyReloadFailures, signingKey };
+  return { registry, requests, upstreamLatency, tokensSigned, connectionsRefused, keyReloads, keyReloadFailures, signingKey };
 }
