@@ -13,12 +13,13 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from './config.js';
 import { sendError } from './errors.js';
-import { createForwarder } from './forward.js';
+import { createForwarder } from './pipeline.js';
 import type { ListenerIdentity } from './forward-target.js';
 import { localAddresses } from './forward-target.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
 import { createMetrics } from './metrics.js';
+import { logRequest, logWhenClosed } from './outcome.js';
 import { declaredBodyTooLarge, handleClientError, refuseConnect, refuseExpectation } from './request-guard.js';
 import type { ClusterStatus, StatusSnapshot } from './status.js';
 import { StatusCounter, statusHtml } from './status.js';
@@ -139,12 +140,13 @@ export function createApp(deps: AppDeps): ProxyApp {
     // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
     // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
     if (req.httpVersionMajor !== 1) {
-      logger.info({ msg: 'request', method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
+      logRequest(logger, { method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
       sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
       return;
     }
     if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
       if (closing) res.setHeader('connection', 'close');
+      logWhenClosed(logger, req, res);
       own(req as Request, res as Response);
       return;
     }
@@ -165,7 +167,7 @@ export function createApp(deps: AppDeps): ProxyApp {
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => refuseExpectation(res));
   const allow = allowedMethods(config.allowTrace);
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
-    logger.info({ msg: 'request', method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
+    logRequest(logger, { method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
     refuseConnect(socket, allow);
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {

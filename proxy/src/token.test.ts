@@ -14,8 +14,9 @@ for (const vector of loadGoldenVectors()) {
     const decoded = decodeSecret(vector.secret, vector.secretEncoding);
     assert.ok('key' in decoded);
     const sign = createSigner({ key: decoded.key, user: vector.user, now: () => vector.nowMs, randomId: () => vector.jti });
-    const token = sign();
+    const { token, jti } = sign();
     assert.equal(token, vector.expectedToken);
+    assert.equal(jti, vector.jti);
     const [header, claims] = token.split('.');
     assert.deepEqual(decode(header!), { alg: 'HS512', typ: 'JWT' });
     assert.deepEqual(decode(claims!), vector.expectedClaims);
@@ -32,8 +33,9 @@ test('signs a fresh token per call with the injected clock and nonce', () => {
   });
   const first = sign();
   const second = sign();
-  assert.notEqual(first, second);
-  const claims = decode(first.split('.')[1]!);
+  assert.notEqual(first.token, second.token);
+  assert.deepEqual([first.jti, second.jti], ['nonce-0000000000000001', 'nonce-0000000000000002']);
+  const claims = decode(first.token.split('.')[1]!);
   assert.deepEqual(claims, {
     iat: 1_764_403_200,
     jti: 'nonce-0000000000000001',
@@ -46,7 +48,7 @@ test('moves iat and the UTC date on when the clock crosses a second and a day', 
   let nowMs = Date.UTC(2026, 10, 29, 23, 59, 59, 100);
   let n = 0;
   const sign = createSigner({ key: Buffer.alloc(64, 3), user: 'u', now: () => nowMs, randomId: () => `jti-${String(++n).padStart(16, '0')}` });
-  const claimsOf = (token: string) => decode(token.split('.')[1]!) as { iat: number; jti: string; payload: { date: string } };
+  const claimsOf = ({ token }: { token: string }) => decode(token.split('.')[1]!) as { iat: number; jti: string; payload: { date: string } };
   const a = claimsOf(sign());
   nowMs += 500;
   const b = claimsOf(sign());

@@ -29,7 +29,13 @@ export interface SignerOptions {
   readonly randomId: () => string;
 }
 
-export type Signer = () => string;
+/** One signed token and its jti (the request log carries the jti, never the token). */
+export interface SignedToken {
+  readonly token: string;
+  readonly jti: string;
+}
+
+export type Signer = () => SignedToken;
 
 /** Returns a function that signs one fresh token per call: `{iat, jti, payload: {user, date}}`. */
 export function createSigner({ key, user, now, randomId }: SignerOptions): Signer {
@@ -52,6 +58,6 @@ export function createSigner({ key, user, now, randomId }: SignerOptions): Signe
       lastPayload = claims.payload;
     }
     const signingInput = `${ENCODED_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return `${signingInput}.${createHmac('sha512', secret).update(signingInput).digest('base64url')}`;
+    return { token: `${signingInput}.${createHmac('sha512', secret).update(signingInput).digest('base64url')}`, jti };
   };
 }
