@@ -117,13 +117,17 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   process.on('disconnect', () => drain('primary gone'));
 }
 
+function liveWorkers(): Worker[] {
+  return Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+}
+
 function runPrimary(config: ProxyConfig, logger: Logger): void {
   const startedAtMs = Date.now();
   const aggregator = new AggregatorRegistry();
   const coordinator = new PrimaryCoordinator({
     startedAtMs,
     now: Date.now,
-    workers: () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+    workers: liveWorkers,
     collectTimeoutMs: CLUSTER_IPC_TIMEOUT_MS,
     clusterMetrics: () => aggregator.clusterMetrics(),
     metricsContentType: aggregator.contentType,
@@ -156,8 +160,7 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ reason }, 'draining workers');
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    for (const worker of workers) {
+    for (const worker of liveWorkers()) {
       try {
         worker.send({ type: MSG.SHUTDOWN });
       } catch {
