@@ -53,13 +53,17 @@ const MOCK_PREFIX = '/__mock/';
 const LIST_PARAMS = new Set(['method', 'path', 'valid', 'code', 'limit']);
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-type MockErrorCode =
-  | 'BAD_QUERY'
-  | 'NOT_FOUND'
-  | 'METHOD_NOT_ALLOWED'
-  | 'FAULT_HEADER_INVALID'
-  | 'PAGE_UNAVAILABLE'
-  | 'INTERNAL';
+/** The mock's own error codes; contracts/openapi.yaml's MockErrorCode enum is generated from this list (issue 14). */
+export const MOCK_ERROR_CODES = [
+  'BAD_QUERY',
+  'NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'FAULT_HEADER_INVALID',
+  'PAGE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+
+export type MockErrorCode = (typeof MOCK_ERROR_CODES)[number];
 
 /** An http.Server whose close() also ends the live-event streams, which would otherwise hold it open. */
 class MockServer extends Server {
