@@ -8,12 +8,15 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { Request, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from './config.js';
+import { limitConnections } from './connection-limits.js';
+import type { ServerConnectionLimits } from './connection-limits.js';
 import { sendError } from './errors.js';
 import type { ListenerIdentity } from './forward-target.js';
 import { localAddresses } from './forward-target.js';
+import { PARSER_HEADER_LINES, tooManyHeaderLines } from './header-count.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
 import { createMetrics } from './metrics.js';
@@ -60,6 +63,8 @@ function createServer(config: ProxyConfig): http.Server {
     requireHostHeader: false,
   });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Issue #16: over MAX_HEADER_LINES is 431 whatever the runtime's parser does (header-count.ts).
+  server.maxHeadersCount = PARSER_HEADER_LINES;
   return server;
 }
 
@@ -78,9 +83,15 @@ function trackListener(server: http.Server): () => ListenerIdentity | undefined 
 /** The server-level listeners besides 'request': 100-continue, other expectations, CONNECT, parse errors. */
 function listenForEdgeCases(
   server: http.Server,
-  deps: { config: ProxyConfig; logger: Logger; forwarder: Forwarder; dispatch: (req: IncomingMessage, res: ServerResponse) => void },
+  deps: {
+    config: ProxyConfig;
+    logger: Logger;
+    forwarder: Forwarder;
+    caps: ServerConnectionLimits;
+    dispatch: (req: IncomingMessage, res: ServerResponse) => void;
+  },
 ): void {
-  const { config, logger, forwarder, dispatch } = deps;
+  const { config, logger, forwarder, caps, dispatch } = deps;
   // With a listener Node no longer sends `100 Continue` itself: a body over
   // MAX_BODY_BYTES is refused before the client uploads it (RFC 9110 §10.1.1).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
@@ -91,9 +102,12 @@ function listenForEdgeCases(
     res.writeContinue();
     dispatch(req, res);
   });
-  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => refuseExpectation(res));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    if (!caps.isRefused(req.socket)) refuseExpectation(res);
+  });
   const allow = allowedMethods(config.allowTrace);
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    if (caps.isRefused(req.socket)) return;
     logRequest(logger, { method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
     refuseConnect(socket, allow);
   });
@@ -101,6 +115,40 @@ function listenForEdgeCases(
     const code = handleClientError(err, socket);
     logger.debug({ msg: 'client error', code: code ?? err.code });
   });
+}
+
+/** The server's one 'request' listener: refusals that precede everything, the own endpoints, or the pipeline. */
+function createDispatch(deps: {
+  logger: Logger;
+  caps: ServerConnectionLimits;
+  forwarder: Forwarder;
+  own: Express;
+  isClosing: () => boolean;
+}): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger, caps, forwarder, own } = deps;
+  return (req, res) => {
+    // A connection over a cap is being answered 503 already; its requests are never read further.
+    if (caps.isRefused(req.socket)) return;
+    if (tooManyHeaderLines(req.rawHeaders)) {
+      logRequest(logger, { method: req.method, url: req.url, status: 431, code: 'HEADERS_TOO_LARGE' });
+      sendError(res, 'HEADERS_TOO_LARGE', { close: true });
+      return;
+    }
+    // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
+    // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
+    if (req.httpVersionMajor !== 1) {
+      logRequest(logger, { method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
+      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
+      return;
+    }
+    if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
+      if (deps.isClosing()) res.setHeader('connection', 'close');
+      logWhenClosed(logger, req, res);
+      own(req as Request, res as Response);
+      return;
+    }
+    forwarder.handle(req, res);
+  };
 }
 
 export function createApp(deps: AppDeps): ProxyApp {
@@ -126,27 +174,16 @@ export function createApp(deps: AppDeps): ProxyApp {
       if (closing) setImmediate(closeIdle);
     },
   });
-  const own = createOwnEndpoints({ status, sources, logger });
-
-  function dispatch(req: IncomingMessage, res: ServerResponse): void {
-    // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
-    // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
-    if (req.httpVersionMajor !== 1) {
-      logRequest(logger, { method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
-      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
-      return;
-    }
-    if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
-      if (closing) res.setHeader('connection', 'close');
-      logWhenClosed(logger, req, res);
-      own(req as Request, res as Response);
-      return;
-    }
-    forwarder.handle(req, res);
-  }
-
+  const caps = limitConnections(server, config.limits, (reason) => metrics.connectionsRefused.labels({ reason }).inc());
+  const dispatch = createDispatch({
+    logger,
+    caps,
+    forwarder,
+    own: createOwnEndpoints({ status, sources, logger }),
+    isClosing: () => closing,
+  });
   server.on('request', dispatch);
-  listenForEdgeCases(server, { config, logger, forwarder, dispatch });
+  listenForEdgeCases(server, { config, logger, forwarder, caps, dispatch });
 
   async function close(graceMs: number): Promise<void> {
     closing = true;
