@@ -19,7 +19,7 @@ import { localAddresses } from './forward-target.js';
 import { PARSER_HEADER_LINES, tooManyHeaderLines } from './header-count.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, setSigningKey } from './metrics.js';
 import { logRequest, logWhenClosed } from './outcome.js';
 import { createOwnEndpoints, isOwnEndpoint } from './own-endpoints.js';
 import type { StatusSources } from './own-endpoints.js';
@@ -27,6 +27,9 @@ import type { Forwarder } from './pipeline.js';
 import { createForwarder } from './pipeline.js';
 import { declaredBodyTooLarge, handleClientError, refuseConnect, refuseExpectation } from './request-guard.js';
 import { StatusCounter } from './status.js';
+import { KeyRing } from './key-ring.js';
+import { createKeyReloader } from './key-reload.js';
+import type { KeyReloader } from './key-reload.js';
 import { createSigner } from './token.js';
 
 export type { StatusSources } from './own-endpoints.js';
@@ -51,6 +54,8 @@ export interface ProxyApp {
   readonly metrics: ProxyMetrics;
   /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts the rest. */
   readonly close: (graceMs: number) => Promise<void>;
+  /** Re-reads JWT_KEYS_FILE (SIGHUP); a bad file keeps the old keys (issue #12). */
+  readonly reloadKeys: KeyReloader;
 }
 
 function createServer(config: ProxyConfig): http.Server {
@@ -155,6 +160,8 @@ export function createApp(deps: AppDeps): ProxyApp {
   const { config, now, randomId, logger } = deps;
   const status = new StatusCounter(now);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
+  const ring = new KeyRing(config.keys);
+  setSigningKey(metrics, ring.current.kid, ring.current.alg);
   const sources: StatusSources = deps.sources ?? {
     status: async (local) => local,
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
@@ -164,7 +171,7 @@ export function createApp(deps: AppDeps): ProxyApp {
   const closeIdle = (): void => server.closeIdleConnections();
   const forwarder = createForwarder({
     config,
-    sign: createSigner({ key: config.token.key, user: config.user, now, randomId }),
+    sign: createSigner({ keys: ring, user: config.user, profile: config.profile, now, randomId }),
     metrics,
     status,
     logger,
@@ -179,7 +186,7 @@ export function createApp(deps: AppDeps): ProxyApp {
     logger,
     caps,
     forwarder,
-    own: createOwnEndpoints({ status, sources, logger }),
+    own: createOwnEndpoints({ status, sources, logger, ring }),
     isClosing: () => closing,
   });
   server.on('request', dispatch);
@@ -199,5 +206,5 @@ export function createApp(deps: AppDeps): ProxyApp {
     forwarder.destroy();
   }
 
-  return { server, status, metrics, close };
+  return { server, status, metrics, close, reloadKeys: createKeyReloader(ring, metrics, logger) };
 }

@@ -13,6 +13,9 @@ import {
   readTokenConfig,
 } from '../../contracts/src/index.js';
 import type { Env, TokenConfig } from '../../contracts/src/index.js';
+import type { TokenProfile } from '../../contracts/src/token-profile.js';
+import type { KeySetting } from './key-ring.js';
+import { readSigningConfig } from './signing-config.js';
 import { admitsAnyHost, parseAllowedHosts, upstreamOnly } from './allowed-hosts.js';
 import type { HostPattern } from './allowed-hosts.js';
 import { checkPublishedKey } from './published-key.js';
@@ -57,6 +60,10 @@ export interface ProxyConfig {
   readonly host: string;
   readonly upstream: UpstreamTarget;
   readonly token: TokenConfig;
+  /** Opt-in registered claims (issue #12); `{}` is the assignment's token. */
+  readonly profile: TokenProfile;
+  /** JWT_SECRET, or the JWK Set of JWT_KEYS_FILE as read at start (issue #12). */
+  readonly keys: KeySetting;
   readonly user: string;
   readonly signedMethods: ReadonlySet<string>;
   readonly upstreamTimeoutMs: number;
@@ -187,16 +194,12 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
   const host = reader.string('HOST', DEFAULT_HOST);
   const upstream = readUpstream(reader);
   const token = readTokenConfig(reader);
-  const publishedKey = checkPublishedKey(reader, token.key);
+  const { profile, keys } = readSigningConfig(reader, token.key);
+  // With JWT_KEYS_FILE the proxy never signs with JWT_SECRET, so its published default is harmless then.
+  const publishedKey = keys.source === 'secret' ? checkPublishedKey(reader, token.key) : false;
   const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
   const signedMethods = readSignedMethods(reader);
-  const upstreamTimeoutMs = reader.integer(
-    'UPSTREAM_TIMEOUT_MS',
-    DEFAULT_UPSTREAM_TIMEOUT_MS,
-    1,
-    MAX_MS,
-    String(DEFAULT_UPSTREAM_TIMEOUT_MS),
-  );
+  const upstreamTimeoutMs = reader.integer('UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS, 1, MAX_MS, '30000');
   const allowedHosts = readAllowedHosts(reader, upstream);
   const proxyName = readProxyName(reader);
   const trustForwarded = reader.boolean('PROXY_TRUST_FORWARDED', false);
@@ -222,6 +225,8 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     host,
     upstream,
     token: Object.freeze(token),
+    profile,
+    keys,
     user,
     signedMethods,
     upstreamTimeoutMs,

@@ -1,12 +1,15 @@
 /**
  * The proxy's own endpoints, served by Express: GET /status (JSON, or HTML when the
- * client prefers it), GET /healthz and GET /metrics (Prometheus). Origin-form only,
+ * client prefers it), GET /healthz, GET /metrics (Prometheus) and GET
+ * /.well-known/jwks.json (the public keys, issue #12). Origin-form only,
  * never counted or forwarded (app.ts dispatches).
  */
 import express from 'express';
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { sendError } from './errors.js';
+import { JWKS_PATH, createJwksResponder } from './jwks.js';
+import type { KeyRing } from './key-ring.js';
 import type { ClusterStatus, StatusCounter, StatusSnapshot } from './status.js';
 import { statusHtml } from './status.js';
 
@@ -16,7 +19,7 @@ export interface StatusSources {
   readonly metrics: () => Promise<{ readonly contentType: string; readonly body: string }>;
 }
 
-export const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics']);
+export const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics', JWKS_PATH]);
 
 /** True for origin-form GET/HEAD requests to the proxy's own endpoints. */
 export function isOwnEndpoint(method: string | undefined, url: string | undefined): boolean {
@@ -25,8 +28,13 @@ export function isOwnEndpoint(method: string | undefined, url: string | undefine
   return OWN_ENDPOINTS.has(q === -1 ? url : url.slice(0, q));
 }
 
-export function createOwnEndpoints(deps: { status: StatusCounter; sources: StatusSources; logger: Logger }): Express {
-  const { status, sources, logger } = deps;
+export function createOwnEndpoints(deps: {
+  status: StatusCounter;
+  sources: StatusSources;
+  logger: Logger;
+  ring: KeyRing;
+}): Express {
+  const { status, sources, logger, ring } = deps;
   const own = express();
   own.disable('x-powered-by');
   own.set('etag', false);
@@ -56,5 +64,7 @@ export function createOwnEndpoints(deps: { status: StatusCounter; sources: Statu
       sendError(res, 'CLUSTER_UNAVAILABLE');
     }
   });
+  const jwks = createJwksResponder(() => ring.keys);
+  own.get(JWKS_PATH, (_req: Request, res: Response) => jwks(res));
   return own;
 }
