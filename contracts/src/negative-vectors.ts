@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { base64url, craftToken, type CraftAlgorithm } from './craft-token.js';
 import { utcDateOf } from './token-contract.js';
+import { contractsFile } from './contract-files.js';
 import type { VerdictCode } from './verdict.js';
 
 /** One token of a case: its parts, or a raw header value (malformed cases), and the fixed result. */
@@ -65,7 +66,7 @@ export interface NegativeVectorFile {
   readonly cases: readonly NegativeVector[];
 }
 
-export const NEGATIVE_VECTORS_FILE = new URL('../../../contracts/negative-vectors.json', import.meta.url);
+export const NEGATIVE_VECTORS_FILE = contractsFile('negative-vectors.json');
 
 export function loadNegativeVectors(file: URL = NEGATIVE_VECTORS_FILE): NegativeVectorFile {
   return JSON.parse(readFileSync(file, 'utf8')) as NegativeVectorFile;
