@@ -12,10 +12,12 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from './config.js';
+import { limitConnections } from './connection-limits.js';
 import { sendError } from './errors.js';
 import { createForwarder } from './forward.js';
 import type { ListenerIdentity } from './forward-target.js';
 import { localAddresses } from './forward-target.js';
+import { PARSER_HEADER_LINES, tooManyHeaderLines } from './header-count.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
 import { createMetrics } from './metrics.js';
@@ -23,6 +25,11 @@ import { declaredBodyTooLarge, handleClientError, refuseConnect, refuseExpectati
 import type { ClusterStatus, StatusSnapshot } from './status.js';
 import { StatusCounter, statusHtml } from './status.js';
 import { createSigner } from './token.js';
+import { KeyRing } from './key-ring.js';
+import { createKeyReloader } from './key-reload.js';
+import type { KeyReloader } from './key-reload.js';
+import { JWKS_PATH, createJwksResponder } from './jwks.js';
+import { setSigningKey } from './metrics.js';
 
 /** How /status and /metrics see the whole proxy: this process alone, or the cluster via the primary. */
 export interface StatusSources {
@@ -49,9 +56,11 @@ export interface ProxyApp {
   readonly metrics: ProxyMetrics;
   /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts the rest. */
   readonly close: (graceMs: number) => Promise<void>;
+  /** Re-reads JWT_KEYS_FILE (SIGHUP); a bad file keeps the old keys (issue #12). */
+  readonly reloadKeys: KeyReloader;
 }
 
-const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics']);
+const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics', JWKS_PATH]);
 
 /** True for origin-form GET/HEAD requests to the proxy's own endpoints. */
 export function isOwnEndpoint(method: string | undefined, url: string | undefined): boolean {
@@ -64,7 +73,9 @@ export function createApp(deps: AppDeps): ProxyApp {
   const { config, now, randomId, logger } = deps;
   const status = new StatusCounter(now);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
-  const sign = createSigner({ key: config.token.key, user: config.user, now, randomId });
+  const ring = new KeyRing(config.keys);
+  setSigningKey(metrics, ring.current.kid, ring.current.alg);
+  const sign = createSigner({ keys: ring, user: config.user, profile: config.profile, now, randomId });
   const sources: StatusSources = deps.sources ?? {
     status: async (local) => local,
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
@@ -79,6 +90,9 @@ export function createApp(deps: AppDeps): ProxyApp {
     requireHostHeader: false,
   });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Issue #16: over MAX_HEADER_LINES is 431 whatever the runtime's parser does (header-count.ts).
+  server.maxHeadersCount = PARSER_HEADER_LINES;
+  const caps = limitConnections(server, config.limits, (reason) => metrics.connectionsRefused.labels({ reason }).inc());
 
   let closing = false;
   let listener: ListenerIdentity | undefined;
@@ -135,7 +149,17 @@ export function createApp(deps: AppDeps): ProxyApp {
     }
   });
 
+  const jwks = createJwksResponder(() => ring.keys);
+  own.get(JWKS_PATH, (_req: Request, res: Response) => jwks(res));
+
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
+    // A connection over a cap is being answered 503 already; its requests are never read further.
+    if (caps.isRefused(req.socket)) return;
+    if (tooManyHeaderLines(req.rawHeaders)) {
+      logger.info({ msg: 'request', method: req.method, status: 431, code: 'HEADERS_TOO_LARGE' });
+      sendError(res, 'HEADERS_TOO_LARGE', { close: true });
+      return;
+    }
     // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
     // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
     if (req.httpVersionMajor !== 1) {
@@ -155,6 +179,10 @@ export function createApp(deps: AppDeps): ProxyApp {
   // With a listener Node no longer sends `100 Continue` itself: a body over
   // MAX_BODY_BYTES is refused before the client uploads it (RFC 9110 §10.1.1).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (caps.isRefused(req.socket) || tooManyHeaderLines(req.rawHeaders)) {
+      dispatch(req, res);
+      return;
+    }
     if (!isOwnEndpoint(req.method, req.url) && declaredBodyTooLarge(req.headers, config.maxBodyBytes)) {
       forwarder.handle(req, res);
       return;
@@ -162,9 +190,12 @@ export function createApp(deps: AppDeps): ProxyApp {
     res.writeContinue();
     dispatch(req, res);
   });
-  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => refuseExpectation(res));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    if (!caps.isRefused(req.socket)) refuseExpectation(res);
+  });
   const allow = allowedMethods(config.allowTrace);
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    if (caps.isRefused(req.socket)) return;
     logger.info({ msg: 'request', method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
     refuseConnect(socket, allow);
   });
@@ -187,5 +218,5 @@ export function createApp(deps: AppDeps): ProxyApp {
     forwarder.destroy();
   }
 
-  return { server, status, metrics, close };
+  return { server, status, metrics, close, reloadKeys: createKeyReloader(ring, metrics, logger) };
 }
