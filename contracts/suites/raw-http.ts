@@ -144,6 +144,27 @@ function decodeChunked(buffer: Buffer): Buffer | undefined {
   }
 }
 
+/**
+ * Sees every complete response sendRaw receives; a throw rejects that request
+ * with the thrown error. The contract check (contract-responses.ts) is one.
+ */
+export type ResponseObserver = (origin: URL, request: RawRequest, response: RawResponse) => void;
+
+const observers: ResponseObserver[] = [];
+
+export function observeResponses(observer: ResponseObserver): void {
+  if (!observers.includes(observer)) observers.push(observer);
+}
+
+function observed(origin: URL, request: RawRequest, response: RawResponse): Error | RawResponse {
+  try {
+    for (const observer of observers) observer(origin, request, response);
+    return response;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /** Sends one request on a fresh connection and resolves with the final response. */
 export function sendRaw(origin: URL, request: RawRequest, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<RawResponse> {
   const { head, body } = serialiseRequest(origin, request);
@@ -157,8 +178,9 @@ export function sendRaw(origin: URL, request: RawRequest, timeoutMs = DEFAULT_TI
       clearTimeout(timer);
       clearTimeout(continueTimer);
       socket.destroy();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve(outcome);
+      const result = outcome instanceof Error ? outcome : observed(origin, request, outcome);
+      if (result instanceof Error) reject(result);
+      else resolve(result);
     };
     const sendBody = (): void => {
       if (bodySent) return;

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { checkResponsesOf } from './contract-responses.js';
 
 /** Repository root, from dist/contracts/suites/stack.js (or contracts/suites/stack.ts under a TS loader). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -165,6 +166,10 @@ function urlFrom(env: NodeJS.ProcessEnv, name: string): URL | undefined {
  * Native mode otherwise: starts the mock and whatever `needs` asks for.
  */
 export async function startStack(needs: StackNeeds, env: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+  return checkResponsesOf(await openStack(needs, env));
+}
+
+async function openStack(needs: StackNeeds, env: NodeJS.ProcessEnv): Promise<Stack> {
   const proxyUrl = urlFrom(env, 'PROXY_URL');
   const mockUrl = urlFrom(env, 'MOCK_URL');
   if (proxyUrl !== undefined || mockUrl !== undefined) {

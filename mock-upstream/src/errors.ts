@@ -23,6 +23,9 @@ export const MOCK_ERRORS = {
 
 export type MockErrorCode = keyof typeof MOCK_ERRORS;
 
+/** The codes in table order; contracts/openapi.yaml's MockErrorCode enum is generated from this list (issue 14). */
+export const MOCK_ERROR_CODES = Object.freeze(Object.keys(MOCK_ERRORS) as MockErrorCode[]);
+
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**

@@ -12,10 +12,12 @@ import express from 'express';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from './config.js';
+import { limitConnections } from './connection-limits.js';
 import { sendError } from './errors.js';
 import { createForwarder } from './forward.js';
 import type { ListenerIdentity } from './forward-target.js';
 import { localAddresses } from './forward-target.js';
+import { PARSER_HEADER_LINES, tooManyHeaderLines } from './header-count.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
 import { createMetrics } from './metrics.js';
@@ -79,6 +81,9 @@ export function createApp(deps: AppDeps): ProxyApp {
     requireHostHeader: false,
   });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Issue #16: over MAX_HEADER_LINES is 431 whatever the runtime's parser does (header-count.ts).
+  server.maxHeadersCount = PARSER_HEADER_LINES;
+  const caps = limitConnections(server, config.limits, (reason) => metrics.connectionsRefused.labels({ reason }).inc());
 
   let closing = false;
   let listener: ListenerIdentity | undefined;
@@ -136,6 +141,13 @@ export function createApp(deps: AppDeps): ProxyApp {
   });
 
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
+    // A connection over a cap is being answered 503 already; its requests are never read further.
+    if (caps.isRefused(req.socket)) return;
+    if (tooManyHeaderLines(req.rawHeaders)) {
+      logger.info({ msg: 'request', method: req.method, status: 431, code: 'HEADERS_TOO_LARGE' });
+      sendError(res, 'HEADERS_TOO_LARGE', { close: true });
+      return;
+    }
     // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
     // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
     if (req.httpVersionMajor !== 1) {
@@ -155,6 +167,10 @@ export function createApp(deps: AppDeps): ProxyApp {
   // With a listener Node no longer sends `100 Continue` itself: a body over
   // MAX_BODY_BYTES is refused before the client uploads it (RFC 9110 §10.1.1).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (caps.isRefused(req.socket) || tooManyHeaderLines(req.rawHeaders)) {
+      dispatch(req, res);
+      return;
+    }
     if (!isOwnEndpoint(req.method, req.url) && declaredBodyTooLarge(req.headers, config.maxBodyBytes)) {
       forwarder.handle(req, res);
       return;
@@ -162,9 +178,12 @@ export function createApp(deps: AppDeps): ProxyApp {
     res.writeContinue();
     dispatch(req, res);
   });
-  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => refuseExpectation(res));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    if (!caps.isRefused(req.socket)) refuseExpectation(res);
+  });
   const allow = allowedMethods(config.allowTrace);
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    if (caps.isRefused(req.socket)) return;
     logger.info({ msg: 'request', method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
     refuseConnect(socket, allow);
   });

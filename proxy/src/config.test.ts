@@ -160,3 +160,39 @@ test('parseAllowedHosts compiles wildcards and ports', () => {
   assert.deepEqual(parseAllowedHosts(' , '), { invalid: [' , '] });
   assert.deepEqual(parseAllowedHosts('a.com:0'), { invalid: ['a.com:0'] });
 });
+
+test('forward mode defaults to UPSTREAM_URL host and port only; `*` is an explicit opt-in', () => {
+  const config = parseConfig({ UPSTREAM_URL: 'http://mock-upstream:8081/api' }, 1);
+  assert.deepEqual(config.allowedHosts.map((pattern) => pattern.source), ['mock-upstream:8081']);
+  assert.equal(config.allowAnyHost, false);
+  assert.equal(parseConfig({ PROXY_ALLOWED_HOSTS: '*' }, 1).allowAnyHost, true);
+});
+
+test('flags the published key, and refuses it under NODE_ENV=production unless acknowledged', () => {
+  assert.equal(parseConfig({}, 1).publishedKey, true);
+  assert.equal(parseConfig({ JWT_SECRET: 'k'.repeat(64) }, 1).publishedKey, false);
+  assert.match(problemsOf({ NODE_ENV: 'production' }).get('JWT_SECRET')!, /NODE_ENV=production.*JWT_ALLOW_PUBLISHED_SECRET=true/);
+  assert.equal(parseConfig({ NODE_ENV: 'production', JWT_ALLOW_PUBLISHED_SECRET: 'true' }, 1).publishedKey, true);
+  assert.equal(parseConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(64) }, 1).publishedKey, false);
+});
+
+test('reads the resource limits with their documented defaults', () => {
+  assert.deepEqual(parseConfig({}, 1).limits, {
+    maxConnections: 4096,
+    maxConnectionsPerClient: 256,
+    upstreamMaxSockets: 1024,
+    minBodyRateBps: 1024,
+    bodyGraceMs: 10_000,
+  });
+  const set = parseConfig(
+    { MAX_CONNECTIONS: '0', MAX_CONNECTIONS_PER_CLIENT: '8', UPSTREAM_MAX_SOCKETS: '16', MIN_BODY_RATE_BPS: '0', BODY_GRACE_MS: '250' },
+    1,
+  );
+  assert.deepEqual(set.limits, { maxConnections: 0, maxConnectionsPerClient: 8, upstreamMaxSockets: 16, minBodyRateBps: 0, bodyGraceMs: 250 });
+  // A per-client cap above the total is allowed: the total then applies first.
+  assert.equal(parseConfig({ MAX_CONNECTIONS: '10' }, 1).limits.maxConnectionsPerClient, 256);
+  const problems = problemsOf({ MAX_CONNECTIONS: '-1', MAX_CONNECTIONS_PER_CLIENT: 'x', UPSTREAM_MAX_SOCKETS: '0', MIN_BODY_RATE_BPS: 'fast', BODY_GRACE_MS: '0' });
+  for (const variable of ['MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_CLIENT', 'UPSTREAM_MAX_SOCKETS', 'MIN_BODY_RATE_BPS', 'BODY_GRACE_MS']) {
+    assert.ok(problems.has(variable), variable);
+  }
+});

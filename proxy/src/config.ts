@@ -12,12 +12,19 @@ import {
   readTokenConfig,
 } from '../../contracts/src/index.js';
 import type { Env, TokenConfig } from '../../contracts/src/index.js';
+import { admitsAnyHost, parseAllowedHosts, upstreamOnly } from './allowed-hosts.js';
+import type { HostPattern } from './allowed-hosts.js';
+import { checkPublishedKey } from './published-key.js';
+import { readResourceLimits } from './resource-limits.js';
+import type { ResourceLimits } from './resource-limits.js';
+
+export { parseAllowedHosts };
+export type { HostPattern };
 
 export const DEFAULT_HTTP_PORT = 8080;
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_UPSTREAM_URL = 'http://127.0.0.1:8081';
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 30_000;
-export const DEFAULT_ALLOWED_HOSTS = '*';
 export const DEFAULT_PROXY_NAME = 'jwt-proxy';
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 export const DEFAULT_LOG_LEVEL = 'info';
@@ -30,13 +37,6 @@ export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** One PROXY_ALLOWED_HOSTS entry: a host glob and an optional port (undefined = any port). */
-export interface HostPattern {
-  readonly source: string;
-  readonly host: RegExp;
-  readonly port: number | undefined;
-}
 
 export interface UpstreamTarget {
   /** 'http:' or 'https:'. */
@@ -59,7 +59,13 @@ export interface ProxyConfig {
   readonly user: string;
   readonly signedMethods: ReadonlySet<string>;
   readonly upstreamTimeoutMs: number;
+  /** Forward-mode targets; default: UPSTREAM_URL's host and port only (issue #16). */
   readonly allowedHosts: readonly HostPattern[];
+  /** PROXY_ALLOWED_HOSTS admits any host (`*`): logged as a warning at start. */
+  readonly allowAnyHost: boolean;
+  /** The key is the published assignment key: logged as a warning at start. */
+  readonly publishedKey: boolean;
+  readonly limits: ResourceLimits;
   readonly proxyName: string;
   readonly trustForwarded: boolean;
   readonly allowTrace: boolean;
@@ -101,32 +107,6 @@ export function parseUpstreamUrl(value: string): UpstreamTarget | { problem: str
   return Object.freeze({ protocol, hostname, host: url.host, port, pathPrefix, href: url.href });
 }
 
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
-}
-
-/** Parses PROXY_ALLOWED_HOSTS: comma-separated `host[:port]`, `*` as a wildcard, `[v6]:port` for IPv6. */
-export function parseAllowedHosts(value: string): readonly HostPattern[] | { invalid: string[] } {
-  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
-  const invalid: string[] = [];
-  const patterns: HostPattern[] = [];
-  for (const entry of entries) {
-    const match = /^(?:\[([0-9a-fA-F:.*]+)\]|([^:[\]/\s@]+))(?::(\d{1,5}|\*))?$/.exec(entry);
-    const host = match?.[1] ?? match?.[2];
-    const portText = match?.[3];
-    const port = portText === undefined || portText === '*' ? undefined : Number(portText);
-    if (match === null || host === undefined || (port !== undefined && (port < 1 || port > 65535))) {
-      invalid.push(entry);
-      continue;
-    }
-    patterns.push(Object.freeze({ source: entry, host: globToRegExp(host), port }));
-  }
-  if (entries.length === 0) return { invalid: [value] };
-  if (invalid.length > 0) return { invalid };
-  return Object.freeze(patterns);
-}
-
 function readWorkers(env: EnvReader, cores: number): number {
   const value = env.raw('WORKERS')?.trim().toLowerCase();
   if (value === undefined) return 1;
@@ -159,6 +139,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
   }
 
   const token = readTokenConfig(reader);
+  const publishedKey = checkPublishedKey(reader, token.key);
   const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
 
   let signedMethods: ReadonlySet<string> = new Set(DEFAULT_SIGNED_METHODS);
@@ -184,7 +165,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     String(DEFAULT_UPSTREAM_TIMEOUT_MS),
   );
 
-  let allowedHosts = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS) as readonly HostPattern[];
+  let allowedHosts = upstreamOnly(upstream.hostname, upstream.port);
   const allowedText = reader.raw('PROXY_ALLOWED_HOSTS');
   if (allowedText !== undefined) {
     const parsed = parseAllowedHosts(allowedText);
@@ -212,6 +193,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
       ? undefined
       : reader.integer('MAX_BODY_BYTES', 0, 0, Number.MAX_SAFE_INTEGER, '10485760');
 
+  const limits = readResourceLimits(reader);
   const workers = readWorkers(reader, cores);
   const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL);
   const shutdownGraceMs = reader.integer(
@@ -242,6 +224,9 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     signedMethods,
     upstreamTimeoutMs,
     allowedHosts,
+    allowAnyHost: admitsAnyHost(allowedHosts),
+    publishedKey,
+    limits,
     proxyName,
     trustForwarded,
     allowTrace,

@@ -29,6 +29,10 @@ export const PROXY_ERROR_STATUS = {
   HTTP_VERSION_NOT_SUPPORTED: 505,
   INTERNAL_ERROR: 500,
   CLUSTER_UNAVAILABLE: 503,
+  TOO_MANY_CONNECTIONS: 503,
+  BAD_FRAMING: 400,
+  TRANSFER_CODING_NOT_IMPLEMENTED: 501,
+  BODY_TOO_SLOW: 408,
 } as const;
 
 export type ProxyErrorCode = keyof typeof PROXY_ERROR_STATUS;
@@ -57,6 +61,10 @@ export const PROXY_ERROR_MESSAGES: Readonly<Record<ProxyErrorCode, string>> = Ob
   HTTP_VERSION_NOT_SUPPORTED: 'only HTTP/1.0 and HTTP/1.1 requests are supported',
   INTERNAL_ERROR: 'internal proxy error',
   CLUSTER_UNAVAILABLE: 'the cluster primary did not answer',
+  TOO_MANY_CONNECTIONS: 'too many connections (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT); retry later',
+  BAD_FRAMING: 'the request body framing is invalid (RFC 9112 §6.1)',
+  TRANSFER_CODING_NOT_IMPLEMENTED: 'only the chunked transfer coding is supported',
+  BODY_TOO_SLOW: 'the request body arrived slower than MIN_BODY_RATE_BPS',
 });
 
 export class ProxyError extends Error {

@@ -80,3 +80,29 @@ test('detects a forward target that is the proxy itself', () => {
   assert.ok('mode' in resolve('http://127.0.0.1:8081/'));
   assert.ok('mode' in resolveTarget('http://127.0.0.1:8080/', 'GET', reverse, '', any, undefined));
 });
+
+test('the loop check catches IPv4-mapped IPv6 spellings of the listener', () => {
+  for (const url of [
+    'http://[::ffff:127.0.0.1]:8080/',
+    'http://[0:0:0:0:0:ffff:7f00:1]:8080/',
+    'http://[::ffff:0.0.0.0]:8080/',
+    'http://[::ffff:7f00:2]:8080/',
+    'http://0x7f.1:8080/',
+  ]) {
+    assert.deepEqual(resolve(url), { error: 'LOOP_DETECTED' }, url);
+  }
+  assert.ok('mode' in resolve('http://[::ffff:7f00:1]:8081/'), 'another port is not a loop');
+});
+
+test('the loop check catches the names /etc/hosts gives this machine', () => {
+  const hosts = '127.0.0.1 localhost\n127.0.1.1 box.example.internal box # comment\n10.9.9.9 elsewhere\n';
+  const own = localAddresses('127.0.0.1', hosts);
+  assert.equal(own.has('box.example.internal'), true);
+  assert.equal(own.has('elsewhere'), false);
+  assert.equal(own.has('ip6-localhost'), true);
+  assert.equal(own.has('box'), true);
+  assert.deepEqual(
+    resolveTarget('http://BOX.example.internal.:8080/', 'GET', reverse, '', any, { port: 8080, addresses: own }),
+    { error: 'LOOP_DETECTED' },
+  );
+});

@@ -5,8 +5,11 @@
  * RFC 9112 §3.2.2), checked against PROXY_ALLOWED_HOSTS and against looping
  * back into this proxy (RFC 9110 §7.6).
  */
+import { readFileSync } from 'node:fs';
 import { networkInterfaces, hostname as osHostname } from 'node:os';
-import type { HostPattern, UpstreamTarget } from './config.js';
+import { canonicalHost, isHostAllowed } from './allowed-hosts.js';
+import type { HostPattern } from './allowed-hosts.js';
+import type { UpstreamTarget } from './config.js';
 import type { ProxyErrorCode } from './errors.js';
 
 /** The shape http-proxy takes as `target` (a pre-parsed URL, so it parses nothing per request). */
@@ -46,34 +49,61 @@ export function reverseTarget(upstream: UpstreamTarget): HttpProxyTarget {
   });
 }
 
-/** Every name this host answers to: loopback, wildcard, each interface address, its host name. */
-export function localAddresses(bound: string | undefined): ReadonlySet<string> {
-  const names = new Set<string>(['localhost', '0.0.0.0', '::', '::1', '127.0.0.1', osHostname().toLowerCase()]);
-  if (bound !== undefined) names.add(bound.toLowerCase());
-  for (const list of Object.values(networkInterfaces())) {
-    for (const info of list ?? []) names.add(info.address.toLowerCase());
+/** Names Debian and most distributions give the loopback addresses in /etc/hosts. */
+const LOOPBACK_NAMES = ['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback'];
+
+/**
+ * Host names /etc/hosts gives to loopback or one of `addresses` (the machine's own names: its
+ * hostname with a domain, container aliases). Read once when the server listens.
+ */
+export function hostsFileNames(hostsText: string, addresses: ReadonlySet<string>): string[] {
+  const names: string[] = [];
+  for (const line of hostsText.split('\n')) {
+    const [address, ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/);
+    const own = address === undefined ? '' : canonicalHost(address);
+    // All of 127/8 is this machine (Debian names its host 127.0.1.1).
+    if (addresses.has(own) || own.startsWith('127.')) {
+      for (const alias of aliases) names.push(canonicalHost(alias));
+    }
   }
   return names;
 }
 
-function isOwnListener(hostname: string, port: number, listener: ListenerIdentity | undefined): boolean {
-  if (listener === undefined || port !== listener.port) return false;
-  const name = hostname.toLowerCase().replace(/\.$/, '');
-  return (
-    listener.addresses.has(name) ||
-    name.startsWith('127.') ||
-    name.startsWith('::ffff:127.') ||
-    name.endsWith('.localhost')
-  );
+function readHostsFile(): string {
+  try {
+    return readFileSync('/etc/hosts', 'latin1');
+  } catch {
+    return '';
+  }
 }
 
-/** True when PROXY_ALLOWED_HOSTS admits this host and port. */
-export function isHostAllowed(hostname: string, port: number, patterns: readonly HostPattern[]): boolean {
-  for (const pattern of patterns) {
-    if ((pattern.port === undefined || pattern.port === port) && pattern.host.test(hostname)) return true;
+/**
+ * Every name this host answers to: loopback, wildcard, each interface address, its host
+ * name and the names /etc/hosts gives those addresses (issue #16: the loop check must
+ * also catch the proxy's own host names).
+ */
+export function localAddresses(bound: string | undefined, hostsText: string = readHostsFile()): ReadonlySet<string> {
+  const names = new Set<string>([...LOOPBACK_NAMES, '0.0.0.0', '::', '::1', '127.0.0.1', canonicalHost(osHostname())]);
+  if (bound !== undefined) names.add(canonicalHost(bound));
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) names.add(canonicalHost(info.address));
   }
-  return false;
+  for (const name of hostsFileNames(hostsText, names)) names.add(name);
+  return names;
 }
+
+/**
+ * The loop check (RFC 9110 §7.6). Names are compared canonically, so an IPv4-mapped
+ * spelling (`[::ffff:127.0.0.1]`, `[0:0:0:0:0:ffff:7f00:1]`, `[::ffff:0.0.0.0]`) is the
+ * IPv4 address it reaches; all of 127/8 and `*.localhost` (RFC 6761 §6.3) are loopback.
+ */
+function isOwnListener(hostname: string, port: number, listener: ListenerIdentity | undefined): boolean {
+  if (listener === undefined || port !== listener.port) return false;
+  const name = canonicalHost(hostname);
+  return listener.addresses.has(name) || name.startsWith('127.') || name === 'localhost' || name.endsWith('.localhost');
+}
+
+export { isHostAllowed };
 
 const ABSOLUTE_HTTP = /^(https?):\/\/([^/?]*)(.*)$/is;
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;

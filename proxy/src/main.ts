@@ -16,6 +16,7 @@ import type { ProxyApp, StatusSources } from './app.js';
 import { MSG, PrimaryCoordinator, WorkerClient, workerStatus } from './cluster.js';
 import type { ProxyConfig } from './config.js';
 import { parseConfig } from './config.js';
+import { startWarnings } from './start-warnings.js';
 
 /** Workers answer the primary within this, or /status is served without them. */
 const CLUSTER_IPC_TIMEOUT_MS = 2000;
@@ -185,6 +186,8 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
 
 const config = loadConfig();
 const logger = makeLogger(config);
+// Once per proxy, not once per worker.
+if (!cluster.isWorker) for (const warning of startWarnings(config)) logger.warn({ code: warning.code }, warning.msg);
 if (cluster.isWorker) {
   void runWorker(config, logger);
 } else if (config.workers > 1) {

@@ -10,6 +10,8 @@ export interface ProxyMetrics {
   readonly requests: Counter<'method' | 'status'>;
   readonly upstreamLatency: Histogram;
   readonly tokensSigned: Counter;
+  /** Client connections closed at once by MAX_CONNECTIONS / MAX_CONNECTIONS_PER_CLIENT (issue #16). */
+  readonly connectionsRefused: Counter<'reason'>;
 }
 
 /** Methods kept as labels; anything else is "OTHER", so a client cannot grow the label set. */
@@ -49,5 +51,11 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     help: 'Tokens signed and attached to forwarded requests',
     registers: [registry],
   });
-  return { registry, requests, upstreamLatency, tokensSigned };
+  const connectionsRefused = new Counter({
+    name: 'jwt_proxy_connections_refused_total',
+    help: 'Client connections refused with 503 by a connection cap (reason: total or per_client)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, requests, upstreamLatency, tokensSigned, connectionsRefused };
 }

@@ -8,7 +8,7 @@ import { echoHandler, send, startProxy, startUpstream } from './helpers/harness.
 
 test('forwards an absolute-form POST to the target origin with its own token', async (t) => {
   const target = await startUpstream(echoHandler);
-  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:1' });
+  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:1', PROXY_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
   t.after(async () => {
     await proxy.close();
     await target.close();

@@ -15,7 +15,7 @@ test('answers 502 UPSTREAM_DNS given an upstream name that does not resolve', { 
 });
 
 test('answers 502 UPSTREAM_DNS given a forward-mode target that does not resolve', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9' });
+  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9', PROXY_ALLOWED_HOSTS: 'host.invalid' });
   t.after(() => proxy.close());
   const response = await request(proxy.port, { path: 'http://host.invalid/x', headers: { host: 'host.invalid' } });
   assertSimpleProxyError(response, 502, 'UPSTREAM_DNS');

@@ -13,7 +13,7 @@ test('answers 502 UPSTREAM_UNREACHABLE given an upstream that refuses connection
 
 test('answers 502 UPSTREAM_UNREACHABLE given a refused forward-mode target', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const port = await closedPort();
-  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9' });
+  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9', PROXY_ALLOWED_HOSTS: `127.0.0.1:${port}` });
   t.after(() => proxy.close());
   const response = await request(proxy.port, { path: `http://127.0.0.1:${port}/refused`, headers: { host: `127.0.0.1:${port}` } });
   assertSimpleProxyError(response, 502, 'UPSTREAM_UNREACHABLE');

@@ -18,7 +18,7 @@ test('answers 502 UPSTREAM_TLS given an https:// upstream that does not speak TL
 
 test('answers 502 UPSTREAM_TLS given an absolute-form https:// target that does not speak TLS', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const target = await startRawUpstream((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')));
-  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9' });
+  const proxy = await startProxy({ UPSTREAM_URL: 'http://127.0.0.1:9', PROXY_ALLOWED_HOSTS: `127.0.0.1:${target.port}` });
   t.after(async () => {
     await proxy.close();
     await target.close();

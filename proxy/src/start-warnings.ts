@@ -1,0 +1,27 @@
+/**
+ * What the proxy warns about once at start (issue #16): settings that are
+ * allowed but make the token promise less than an operator may think.
+ */
+import type { ProxyConfig } from './config.js';
+
+export interface StartWarning {
+  readonly code: 'PUBLISHED_SECRET' | 'ANY_FORWARD_HOST';
+  readonly msg: string;
+}
+
+export function startWarnings(config: ProxyConfig): readonly StartWarning[] {
+  const warnings: StartWarning[] = [];
+  if (config.publishedKey) {
+    warnings.push({
+      code: 'PUBLISHED_SECRET',
+      msg: 'signing with the published assignment key (JWT_SECRET unset or equal to it): anyone can forge these tokens; set JWT_SECRET',
+    });
+  }
+  if (config.allowAnyHost) {
+    warnings.push({
+      code: 'ANY_FORWARD_HOST',
+      msg: 'PROXY_ALLOWED_HOSTS admits any host: any client can get a signed request sent to any host and port',
+    });
+  }
+  return warnings;
+}
