@@ -24,7 +24,7 @@ export interface TokenVerdict {
 }
 
 /** Which verification step refused the token (mock-upstream/src/verify.ts runs them in this order). */
-export type VerdictCheck = 'presence' | 'structure' | 'header' | 'signature' | 'claims' | 'time' | 'replay' | 'token';
+export type VerdictCheck = 'presence' | 'structure' | 'header' | 'key' | 'signature' | 'claims' | 'time' | 'audience' | 'replay' | 'token';
 
 /** A diagnosis of an invalid token: which check failed and the facts a person needs to fix it. */
 export interface VerdictDetail {
@@ -33,7 +33,7 @@ export interface VerdictDetail {
   readonly summary: string;
   /** For claims: each violation's zod path and reason. */
   readonly violations?: readonly { readonly path: readonly (string | number)[]; readonly reason: string }[];
-  /** For time checks: how far `iat` is from the mock's clock, in seconds (positive: ahead). */
+  /** For time checks: how far the checked claim (`iat`, `exp` or `nbf`) is from the mock's clock, in seconds (positive: ahead). */
   readonly skewS?: number;
   /** For a replay: the entry that first carried this jti, when the journal still holds it. */
   readonly firstSeen?: { readonly id: string; readonly receivedAt: string };

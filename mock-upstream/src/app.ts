@@ -92,8 +92,26 @@ export function createApp(deps: AppDeps): Server {
     const jti = entry.token.claims?.jti;
     if (entry.token.valid && typeof jti === 'string') replay.remember(jti, Date.parse(entry.receivedAt));
   }
-  const verify = createVerifier({ key: config.token.key, clockSkewS: config.clockSkewS, maxAgeS: config.maxAgeS, replay });
-  const diagnose = createDiagnoser({ key: config.token.key, secretEncoding: config.token.secretEncoding });
+  const { profile } = config;
+  const verify = createVerifier({
+    key: config.token.key,
+    fileKeys: profile.fileKeys,
+    ...(profile.jwksUrl && { jwksUrl: profile.jwksUrl }),
+    jwksCooldownMs: profile.jwksCooldownMs,
+    ...(profile.issuer !== undefined && { issuer: profile.issuer }),
+    ...(profile.audiences && { audiences: profile.audiences }),
+    clockSkewS: config.clockSkewS,
+    maxAgeS: config.maxAgeS,
+    replay,
+  });
+  const diagnose = createDiagnoser({
+    key: config.token.key,
+    secretEncoding: config.token.secretEncoding,
+    // A token signed with another configured HMAC key (MOCK_KEYS_FILE) is named by its kid.
+    otherKeys: profile.fileKeys
+      .filter((key) => key.kty === 'oct')
+      .map((key) => ({ label: `the key file's key kid ${JSON.stringify(key.kid)}`, key: key.verifyKey.export() })),
+  });
   const events = new EventHub({ bufferLimit: config.sseBufferBytes, warn: (details, message) => logger.warn(details, message) });
   const waiters = new Waiters();
   const stubs = new StubStore();

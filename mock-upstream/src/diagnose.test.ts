@@ -82,7 +82,11 @@ describe('diagnoses', () => {
     assert.equal(diagnoseUtf8(invalid('TOKEN_STALE', { claims: { iat: nowS - 400 } }), context).detail?.skewS, -400);
     const future = diagnoseUtf8(invalid('TOKEN_FROM_FUTURE', { claims: { iat: nowS + 90 } }), context).detail;
     assert.equal(future?.skewS, 90);
-    assert.match(future?.summary ?? '', /90 s ahead of the mock's clock/);
+    assert.match(future?.summary ?? '', /iat is 90 s ahead of the mock's clock/);
+    const expired = diagnoseUtf8(invalid('TOKEN_EXPIRED', { claims: { iat: nowS - 100, exp: nowS - 70 } }), context).detail;
+    assert.equal(expired?.skewS, -70);
+    assert.match(expired?.summary ?? '', /exp is 70 s behind the mock's clock/);
+    assert.equal(diagnoseUtf8(invalid('TOKEN_NOT_YET_VALID', { claims: { nbf: nowS + 5 } }), context).detail?.skewS, 5);
   });
 
   it('replay: the id and time of the first sighting, or says it is gone', () => {

@@ -29,7 +29,18 @@ export const VERDICT_CHECKS: Readonly<Partial<Record<VerdictCode, VerdictCheck>>
   CLAIMS_INVALID: 'claims',
   TOKEN_STALE: 'time',
   TOKEN_FROM_FUTURE: 'time',
+  TOKEN_EXPIRED: 'time',
+  TOKEN_NOT_YET_VALID: 'time',
+  KID_UNKNOWN: 'key',
+  ISSUER_INVALID: 'audience',
+  AUDIENCE_INVALID: 'audience',
   TOKEN_REPLAYED: 'replay',
+});
+
+/** The claim each time code is about: `exp` for an expired token, `nbf` for one not yet valid, else `iat`. */
+const TIME_CLAIMS: Readonly<Partial<Record<VerdictCode, 'iat' | 'exp' | 'nbf'>>> = Object.freeze({
+  TOKEN_EXPIRED: 'exp',
+  TOKEN_NOT_YET_VALID: 'nbf',
 });
 
 /** Stray-whitespace candidates are tried only for secrets up to this long (one HMAC per position). */
@@ -75,8 +86,9 @@ function diagnose(check: VerdictCheck, verdict: TokenVerdict, context: DiagnoseC
     case 'claims':
       return claimsDetail(verdict);
     case 'time': {
-      const skewS = skewOf(verdict, context.nowMs);
-      return { check, skewS, summary: `${verdict.message} (iat is ${describeSkew(skewS)} the mock's clock)` };
+      const claim = TIME_CLAIMS[verdict.code] ?? 'iat';
+      const skewS = skewOf(verdict.claims?.[claim], context.nowMs);
+      return { check, skewS, summary: `${verdict.message} (${claim} is ${describeSkew(skewS)} the mock's clock)` };
     }
     case 'replay':
       return replayDetail(verdict, context);
@@ -85,9 +97,8 @@ function diagnose(check: VerdictCheck, verdict: TokenVerdict, context: DiagnoseC
   }
 }
 
-function skewOf(verdict: TokenVerdict, nowMs: number): number {
-  const iat = verdict.claims?.iat;
-  return typeof iat === 'number' ? iat - Math.floor(nowMs / 1000) : 0;
+function skewOf(value: unknown, nowMs: number): number {
+  return typeof value === 'number' ? Math.round(value - Math.floor(nowMs / 1000)) : 0;
 }
 
 function describeSkew(skewS: number): string {

@@ -25,6 +25,11 @@ import { declaredBodyTooLarge, handleClientError, refuseConnect, refuseExpectati
 import type { ClusterStatus, StatusSnapshot } from './status.js';
 import { StatusCounter, statusHtml } from './status.js';
 import { createSigner } from './token.js';
+import { KeyRing } from './key-ring.js';
+import { createKeyReloader } from './key-reload.js';
+import type { KeyReloader } from './key-reload.js';
+import { JWKS_PATH, createJwksResponder } from './jwks.js';
+import { setSigningKey } from './metrics.js';
 
 /** How /status and /metrics see the whole proxy: this process alone, or the cluster via the primary. */
 export interface StatusSources {
@@ -51,9 +56,11 @@ export interface ProxyApp {
   readonly metrics: ProxyMetrics;
   /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts the rest. */
   readonly close: (graceMs: number) => Promise<void>;
+  /** Re-reads JWT_KEYS_FILE (SIGHUP); a bad file keeps the old keys (issue #12). */
+  readonly reloadKeys: KeyReloader;
 }
 
-const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics']);
+const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics', JWKS_PATH]);
 
 /** True for origin-form GET/HEAD requests to the proxy's own endpoints. */
 export function isOwnEndpoint(method: string | undefined, url: string | undefined): boolean {
@@ -66,7 +73,9 @@ export function createApp(deps: AppDeps): ProxyApp {
   const { config, now, randomId, logger } = deps;
   const status = new StatusCounter(now);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
-  const sign = createSigner({ key: config.token.key, user: config.user, now, randomId });
+  const ring = new KeyRing(config.keys);
+  setSigningKey(metrics, ring.current.kid, ring.current.alg);
+  const sign = createSigner({ keys: ring, user: config.user, profile: config.profile, now, randomId });
   const sources: StatusSources = deps.sources ?? {
     status: async (local) => local,
     metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
@@ -140,6 +149,9 @@ export function createApp(deps: AppDeps): ProxyApp {
     }
   });
 
+  const jwks = createJwksResponder(() => ring.keys);
+  own.get(JWKS_PATH, (_req: Request, res: Response) => jwks(res));
+
   function dispatch(req: IncomingMessage, res: ServerResponse): void {
     // A connection over a cap is being answered 503 already; its requests are never read further.
     if (caps.isRefused(req.socket)) return;
@@ -206,5 +218,5 @@ export function createApp(deps: AppDeps): ProxyApp {
     forwarder.destroy();
   }
 
-  return { server, status, metrics, close };
+  return { server, status, metrics, close, reloadKeys: createKeyReloader(ring, metrics, logger) };
 }

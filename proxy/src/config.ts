@@ -12,6 +12,9 @@ import {
   readTokenConfig,
 } from '../../contracts/src/index.js';
 import type { Env, TokenConfig } from '../../contracts/src/index.js';
+import type { TokenProfile } from '../../contracts/src/token-profile.js';
+import type { KeySetting } from './key-ring.js';
+import { readSigningConfig } from './signing-config.js';
 import { admitsAnyHost, parseAllowedHosts, upstreamOnly } from './allowed-hosts.js';
 import type { HostPattern } from './allowed-hosts.js';
 import { checkPublishedKey } from './published-key.js';
@@ -56,6 +59,10 @@ export interface ProxyConfig {
   readonly host: string;
   readonly upstream: UpstreamTarget;
   readonly token: TokenConfig;
+  /** Opt-in registered claims (issue #12); `{}` is the assignment's token. */
+  readonly profile: TokenProfile;
+  /** JWT_SECRET, or the JWK Set of JWT_KEYS_FILE as read at start (issue #12). */
+  readonly keys: KeySetting;
   readonly user: string;
   readonly signedMethods: ReadonlySet<string>;
   readonly upstreamTimeoutMs: number;
@@ -139,7 +146,9 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
   }
 
   const token = readTokenConfig(reader);
-  const publishedKey = checkPublishedKey(reader, token.key);
+  const { profile, keys } = readSigningConfig(reader, token.key);
+  // With JWT_KEYS_FILE the proxy never signs with JWT_SECRET, so its published default is harmless then.
+  const publishedKey = keys.source === 'secret' ? checkPublishedKey(reader, token.key) : false;
   const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
 
   let signedMethods: ReadonlySet<string> = new Set(DEFAULT_SIGNED_METHODS);
@@ -220,6 +229,8 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     host,
     upstream,
     token: Object.freeze(token),
+    profile,
+    keys,
     user,
     signedMethods,
     upstreamTimeoutMs,

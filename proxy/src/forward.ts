@@ -438,7 +438,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     });
     forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion, proxyName));
     if (config.signedMethods.has(method)) {
-      forwarded[tokenHeader] = sign();
+      forwarded[tokenHeader] = sign().token;
       metrics.tokensSigned.inc();
     }
     // http-proxy builds the upstream request from req.headers.

@@ -13,7 +13,7 @@ import { ConfigError } from '../../contracts/src/index.js';
 import { createApp } from './app.js';
 import { createNonceSource } from './nonce.js';
 import type { ProxyApp, StatusSources } from './app.js';
-import { MSG, PrimaryCoordinator, WorkerClient, workerStatus } from './cluster.js';
+import { MSG, PrimaryCoordinator, WorkerClient, relayKeyReload, workerStatus } from './cluster.js';
 import type { ProxyConfig } from './config.js';
 import { parseConfig } from './config.js';
 import { startWarnings } from './start-warnings.js';
@@ -70,6 +70,11 @@ function onSignals(handler: (signal: string) => void): void {
   process.once('SIGINT', () => handler('SIGINT'));
 }
 
+/** SIGHUP re-reads JWT_KEYS_FILE (issue #12); without a handler it would end the process. */
+function onReloadSignal(reload: () => void): void {
+  process.on('SIGHUP', reload);
+}
+
 async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, reason: string): Promise<never> {
   logger.info({ reason, inFlight: app.status.inFlight }, 'draining');
   await app.close(config.shutdownGraceMs);
@@ -93,6 +98,7 @@ async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
     draining = true;
     void drainAndExit(app, config, logger, signal);
   });
+  onReloadSignal(() => app.reloadKeys());
 }
 
 async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
@@ -115,6 +121,9 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   };
   client.onShutdown(() => drain('primary'));
   onSignals(drain);
+  // The primary relays its SIGHUP; a SIGHUP sent to this worker alone reloads it alone.
+  client.onReloadKeys(() => built.reloadKeys());
+  onReloadSignal(() => built.reloadKeys());
   process.on('disconnect', () => drain('primary gone'));
 }
 
@@ -180,6 +189,10 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
     check();
   }
   onSignals((signal) => shutdown(signal, 0));
+  onReloadSignal(() => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    logger.info({ msg: 'SIGHUP: asking every worker to reload its keys', workers: relayKeyReload(workers) });
+  });
 
   for (let i = 0; i < config.workers; i += 1) cluster.fork();
 }
