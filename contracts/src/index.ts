@@ -1,5 +1,6 @@
 export * from './token-contract.js';
 export * from './verdict.js';
+export * from './http-token.js';
 export * from './methods.js';
 export * from './config-error.js';
 export * from './token-config.js';

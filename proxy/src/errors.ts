@@ -111,16 +111,13 @@ function errorCodeOf(err: unknown): string | undefined {
 
 /**
  * Maps an upstream failure to the proxy's code and HTTP status. Pure, table-tested.
- * `timedOut` wins: destroying a request on our timer surfaces as a reset.
+ * Our own timeout is a ProxyError with code UPSTREAM_TIMEOUT (upstream-timeout.ts); the
+ * reset that destroying the request causes afterwards loses to it (outcome.ts: first code wins).
  */
-export function statusForUpstreamError(
-  err: unknown,
-  context: { readonly timedOut: boolean },
-): { readonly code: UpstreamErrorCode; readonly status: number } {
+export function statusForUpstreamError(err: unknown): { readonly code: UpstreamErrorCode; readonly status: number } {
   let code: UpstreamErrorCode;
   const errCode = errorCodeOf(err);
-  if (context.timedOut) code = 'UPSTREAM_TIMEOUT';
-  else if (errCode === undefined) code = 'UPSTREAM_ERROR';
+  if (errCode === undefined) code = 'UPSTREAM_ERROR';
   else if (errCode.startsWith('HPE_')) code = 'UPSTREAM_BAD_RESPONSE';
   else if (
     errCode.startsWith('ERR_TLS_') ||

@@ -127,13 +127,42 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   process.on('disconnect', () => drain('primary gone'));
 }
 
+function liveWorkers(): Worker[] {
+  return Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+}
+
+/** Asks every worker to drain, exits once all are gone, and kills what is left after the grace period. */
+function drainWorkers(config: ProxyConfig, logger: Logger, reason: string, exitCode: number): void {
+  logger.info({ reason }, 'draining workers');
+  for (const worker of liveWorkers()) {
+    try {
+      worker.send({ type: MSG.SHUTDOWN });
+    } catch {
+      worker.kill('SIGTERM');
+    }
+  }
+  const deadline = setTimeout(() => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    process.exit(exitCode);
+  }, config.shutdownGraceMs + 2000);
+  deadline.unref();
+  const check = (): void => {
+    if (Object.keys(cluster.workers ?? {}).length === 0) {
+      logger.info('stopped');
+      process.exit(exitCode);
+    }
+  };
+  cluster.on('exit', check);
+  check();
+}
+
 function runPrimary(config: ProxyConfig, logger: Logger): void {
   const startedAtMs = Date.now();
   const aggregator = new AggregatorRegistry();
   const coordinator = new PrimaryCoordinator({
     startedAtMs,
     now: Date.now,
-    workers: () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+    workers: liveWorkers,
     collectTimeoutMs: CLUSTER_IPC_TIMEOUT_MS,
     clusterMetrics: () => aggregator.clusterMetrics(),
     metricsContentType: aggregator.contentType,
@@ -165,33 +194,11 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
   function shutdown(reason: string, exitCode: number): void {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ reason }, 'draining workers');
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    for (const worker of workers) {
-      try {
-        worker.send({ type: MSG.SHUTDOWN });
-      } catch {
-        worker.kill('SIGTERM');
-      }
-    }
-    const deadline = setTimeout(() => {
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-      process.exit(exitCode);
-    }, config.shutdownGraceMs + 2000);
-    deadline.unref();
-    const check = (): void => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        logger.info('stopped');
-        process.exit(exitCode);
-      }
-    };
-    cluster.on('exit', check);
-    check();
+    drainWorkers(config, logger, reason, exitCode);
   }
   onSignals((signal) => shutdown(signal, 0));
   onReloadSignal(() => {
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    logger.info({ msg: 'SIGHUP: asking every worker to reload its keys', workers: relayKeyReload(workers) });
+    logger.info({ msg: 'SIGHUP: asking every worker to reload its keys', workers: relayKeyReload(liveWorkers()) });
   });
 
   for (let i = 0; i < config.workers; i += 1) cluster.fork();
