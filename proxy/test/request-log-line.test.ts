@@ -3,7 +3,7 @@
 // line carries the jti of the token the proxy added, so it matches the mock's journal entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, request, startRig, TEST_TIMEOUT_MS, until } from './conformance/support.js';
+import { rawExchange, request, startRig, TEST_TIMEOUT_MS, until } from './test-utils.js';
 
 function requestLines(records: Record<string, unknown>[]): Record<string, unknown>[] {
   return records.filter((record) => record.msg === 'request');

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { RecordedRequest } from './support.js';
-import { startRig, until, within } from './support.js';
+import type { RecordedRequest } from '../test-utils.js';
+import { startRig, until, within } from '../test-utils.js';
 
 const ABORTS = 1000;
 const CONCURRENCY = 25;

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startUpstream, TEST_TIMEOUT_MS, until, within } from './support.js';
+import { startUpstream, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
 
 // dist/proxy/test/conformance/x.js -> dist/proxy/src/main.js
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
