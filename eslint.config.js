@@ -17,6 +17,12 @@ export default tseslint.config(
     },
   },
   {
+    // Issue #10: no function in the proxy's production code is over 60 lines.
+    files: ['proxy/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**/*.ts', 'contracts/suites/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

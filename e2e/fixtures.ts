@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { DEFAULT_JWT_HEADER, DEFAULT_JWT_USER, JWT_PROTECTED_HEADER, checkClaims } from '../contracts/src/index.js';
 import type { RecordedRequest as JournalEntry, TokenVerdict } from '../contracts/src/recorded-request.js';
+import { checkedRequestContext, rolesOf, watchPageResponses } from './contract-check.js';
 
 export { expect };
 
@@ -123,11 +124,17 @@ export const test = base.extend<Fixtures>({
   },
   journal: async ({ playwright, stack }, use) => {
     const api = await playwright.request.newContext();
-    await use(new MockJournal(api, stack.mockUrl));
+    await use(new MockJournal(checkedRequestContext(api, rolesOf(stack)), stack.mockUrl));
     await api.dispose();
   },
-  // Browser tests fail on any console error or uncaught exception in the page.
-  page: async ({ page }, use) => {
+  // Every response from the proxy or the mock is checked against contracts/openapi.yaml (issue 14).
+  request: async ({ request, stack }, use) => {
+    await use(checkedRequestContext(request, rolesOf(stack)));
+  },
+  // Browser tests fail on any console error or uncaught exception in the page, and on any
+  // response from the stack that differs from contracts/openapi.yaml.
+  page: async ({ page, stack }, use) => {
+    const contractProblems = watchPageResponses(page, rolesOf(stack));
     const problems: string[] = [];
     page.on('console', (msg) => {
       if (msg.type() === 'error') problems.push(`console.error: ${msg.text()} (${msg.location().url})`);
@@ -135,5 +142,6 @@ export const test = base.extend<Fixtures>({
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
     await use(page);
     expect(problems, 'console errors and uncaught exceptions in the page').toEqual([]);
+    expect(await contractProblems(), 'responses that differ from contracts/openapi.yaml').toEqual([]);
   },
 });

@@ -146,3 +146,5 @@ else
   record contract SKIP 0
   record e2e SKIP 0
 fi
+# The replicated stack (issue 15): the `scale` profile as a compose project of its own, beside this one.
+if [ "$STACK" = compose ]; then step scale bash scripts/scale-test.sh; else record scale SKIP 0; fi

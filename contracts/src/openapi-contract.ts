@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { contractsFile } from './contract-files.js';
 
 export type ContractRole = 'proxy' | 'mock';
 
@@ -32,7 +33,7 @@ export interface ObservedResponse {
 }
 
 /** Where the contract lives: contracts/openapi.yaml, from dist/contracts/src/ or contracts/src/. */
-export const OPENAPI_FILE = new URL('../../../contracts/openapi.yaml', import.meta.url);
+export const OPENAPI_FILE = contractsFile('openapi.yaml');
 
 const DOC_ID = 'urn:jwt-proxy:contracts:openapi.yaml';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_JWT_HEADER } from './token-contract.js';
 import type { EnvReader } from './config-error.js';
+import { isHttpToken } from './http-token.js';
 
 /**
  * The assignment's shared secret. Its published copy carries a stray space
@@ -20,8 +21,6 @@ export const DEFAULT_SECRET_ENCODING: SecretEncoding = 'utf8';
 
 /** RFC 7518 §3.2: an HS512 key must be at least as long as the hash output, 512 bits. */
 export const MIN_KEY_BYTES = 64;
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export interface TokenConfig {
   /** Lower-case header name that carries the token. */
@@ -52,7 +51,7 @@ export function decodeSecret(secret: string, encoding: SecretEncoding): SecretDe
 export function readTokenConfig(env: EnvReader): TokenConfig {
   const secretEncoding = env.oneOf('JWT_SECRET_ENCODING', SECRET_ENCODINGS, DEFAULT_SECRET_ENCODING);
   const header = env.string('JWT_HEADER', DEFAULT_JWT_HEADER).toLowerCase();
-  if (!HEADER_NAME.test(header)) {
+  if (!isHttpToken(header)) {
     env.problem('JWT_HEADER', 'must be an HTTP field name (RFC 9110 §5.1)', DEFAULT_JWT_HEADER);
   }
   const decoded = decodeSecret(env.raw('JWT_SECRET') ?? DEFAULT_JWT_SECRET, secretEncoding);

@@ -23,25 +23,55 @@ export interface TokenPayload {
   readonly date: string;
 }
 
-/** The claim set, exactly these three claims. */
+/**
+ * The claim set: `iat`, `jti` and `payload` always (the assignment's token);
+ * the registered claims after them only when a token profile asks for them
+ * (issue #12: JWT_TTL_S, JWT_NOT_BEFORE_SKEW_S, JWT_ISSUER, JWT_SUBJECT, JWT_AUDIENCE).
+ */
 export interface TokenClaims {
   readonly iat: number;
   readonly jti: string;
   readonly payload: TokenPayload;
+  /** Expiration time, `iat + JWT_TTL_S` (RFC 7519 §4.1.4). */
+  readonly exp?: number;
+  /** Not before, `iat - JWT_NOT_BEFORE_SKEW_S` (RFC 7519 §4.1.5). */
+  readonly nbf?: number;
+  /** Issuer, JWT_ISSUER (RFC 7519 §4.1.1). */
+  readonly iss?: string;
+  /** Subject, JWT_SUBJECT (RFC 7519 §4.1.2). */
+  readonly sub?: string;
+  /** Audience, JWT_AUDIENCE: one string, or an array for a comma list (RFC 7519 §4.1.3). */
+  readonly aud?: string | string[];
 }
 
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Runtime schema of the claims. `iat`'s relation to the clock is checked by the verifier, not here. */
+const numericDate = (): z.ZodNumber => z.number().int('must be an integer NumericDate (RFC 7519 §2)').nonnegative();
+const nonEmpty = (): z.ZodString => z.string().min(1, 'must be a non-empty string');
+
+/** The opt-in registered claims of a token profile (issue #12); each is absent unless configured. */
+export const profileClaimsSchema = z.object({
+  exp: numericDate().optional(),
+  nbf: numericDate().optional(),
+  iss: nonEmpty().optional(),
+  sub: nonEmpty().optional(),
+  aud: z.union([nonEmpty(), z.array(nonEmpty()).min(1, 'must list at least one audience')]).optional(),
+});
+
+/**
+ * Runtime schema of the claims. Relations to the clock (iat age, exp, nbf) and
+ * to the verifier's expectations (iss, aud) are checked by the verifier, not here.
+ */
 export const tokenClaimsSchema = z
   .object({
-    iat: z.number().int('must be an integer NumericDate (RFC 7519 §2)').nonnegative(),
+    iat: numericDate(),
     jti: z.string().min(MIN_JTI_LENGTH, `must be a string of at least ${MIN_JTI_LENGTH} characters`),
     payload: z.object({
-      user: z.string().min(1, 'must be a non-empty string'),
+      user: nonEmpty(),
       date: z.string().regex(DATE_PATTERN, 'must be a date as YYYY-MM-DD'),
     }),
   })
+  .extend(profileClaimsSchema.shape)
   .superRefine((claims, ctx) => {
     if (claims.payload.date !== utcDateOf(claims.iat)) {
       ctx.addIssue({

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSecretKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
@@ -61,7 +63,13 @@ test('golden tokens do not verify under the other encoding of the same secret', 
 // project, so it is loaded from its compiled output at run time (a static import
 // would pull proxy/ into the contracts project); skipped until it is built.
 interface ProxyTokenModule {
-  createSigner(options: { key: Buffer; user: string; now: () => number; randomId: () => string }): () => string;
+  createSigner(options: {
+    keys: { current: { alg: 'HS512'; kid: undefined; key: KeyObject } };
+    user: string;
+    profile: object;
+    now: () => number;
+    randomId: () => string;
+  }): () => { token: string; jti: string };
 }
 const proxyTokenJs = new URL('../../proxy/src/token.js', import.meta.url);
 
@@ -74,11 +82,12 @@ test('golden vectors: the proxy signer (dist/proxy/src/token.js) reproduces ever
   assert.equal(typeof proxyToken.createSigner, 'function', 'proxy/src/token.ts exports createSigner');
   for (const vector of vectors) {
     const sign = proxyToken.createSigner({
-      key: keyOf(vector.secret, vector.secretEncoding),
+      keys: { current: { alg: 'HS512', kid: undefined, key: createSecretKey(keyOf(vector.secret, vector.secretEncoding)) } },
       user: vector.user,
+      profile: {},
       now: () => vector.nowMs,
       randomId: () => vector.jti,
     });
-    assert.equal(sign(), vector.expectedToken, vector.name);
+    assert.equal(sign().token, vector.expectedToken, vector.name);
   }
 });

@@ -6,6 +6,7 @@
  *                                        MockErrorCode.enum   <- mock-upstream/src/app.ts
  *                                        VerdictCode.enum     <- contracts/src/verdict.ts
  *                                        TokenHeader, TokenClaims <- the zod schemas
+ *   contracts/negative-vectors.json, the `token` of each vector token <- its parts (contracts/src/negative-vectors.ts)
  * Everything else in openapi.yaml is hand-written and kept as it is (comments too).
  *
  *   npm run contract:generate            rewrite the files
@@ -18,6 +19,7 @@ import { PROXY_ERROR_STATUS } from '../../proxy/src/errors.js';
 import { MOCK_ERROR_CODES } from '../../mock-upstream/src/app.js';
 import { VERDICT_CODES } from '../src/verdict.js';
 import { jsonSchemaOf, PUBLISHED_TOKEN_SCHEMAS, tokenSchemaDocument } from '../src/token-schema.js';
+import { NEGATIVE_VECTORS_FILE, renderToken, vectorKeys, type NegativeVectorFile } from '../src/negative-vectors.js';
 
 /** contracts/, from dist/contracts/tools/ or contracts/tools/. */
 const CONTRACTS_DIR = new URL('../../../contracts/', import.meta.url);
@@ -69,6 +71,17 @@ export function generateTokenSchema(contractVersion: string): string {
   return `${JSON.stringify(tokenSchemaDocument(contractVersion), null, 2)}\n`;
 }
 
+/** negative-vectors.json with every token made from its parts at the file's fixed clock. */
+export function generateNegativeVectors(text: string): string {
+  const file = JSON.parse(text) as NegativeVectorFile;
+  const options = { keys: vectorKeys(file), shiftS: 0, jti: (fixed: string) => fixed };
+  const cases = file.cases.map((vector) => ({
+    ...vector,
+    tokens: Object.fromEntries(Object.entries(vector.tokens).map(([name, spec]) => [name, { ...spec, token: renderToken(spec, options) }])),
+  }));
+  return `${JSON.stringify({ ...file, cases }, null, 2)}\n`;
+}
+
 export interface Artefact {
   readonly file: URL;
   readonly current: string;
@@ -88,6 +101,7 @@ export function artefacts(): Artefact[] {
   return [
     { file: OPENAPI_FILE, current: openApi, generated: generateOpenApi(openApi) },
     { file: TOKEN_SCHEMA_FILE, current: read(TOKEN_SCHEMA_FILE), generated: generateTokenSchema(contractVersionOf(openApi)) },
+    { file: NEGATIVE_VECTORS_FILE, current: read(NEGATIVE_VECTORS_FILE), generated: generateNegativeVectors(read(NEGATIVE_VECTORS_FILE)) },
   ];
 }
 

@@ -157,6 +157,9 @@ for (const [name, objects] of Object.entries(RENDERS)) {
           assert.doesNotMatch(value, /[0-9a-f]{64}/i, `${key} holds nothing key-like`);
         }
       }
+      // Under NODE_ENV=production (the image) the published key is refused unless this says otherwise.
+      assert.equal(config['JWT_ALLOW_PUBLISHED_SECRET'], undefined);
+      assert.equal(container.env?.find((e) => e.name === 'JWT_ALLOW_PUBLISHED_SECRET'), undefined);
       const env = container.env?.find((e) => e.name === 'JWT_SECRET');
       assert.deepEqual(env?.valueFrom, { secretKeyRef: { name: 'jwt-proxy-keys', key: 'JWT_SECRET' } });
       assert.deepEqual(container.envFrom, [{ configMapRef: { name: 'jwt-proxy-config' } }]);

@@ -92,8 +92,14 @@ export function createApp(deps: AppDeps): Server {
     const jti = entry.token.claims?.jti;
     if (entry.token.valid && typeof jti === 'string') replay.remember(jti, Date.parse(entry.receivedAt));
   }
+  const { profile } = config;
   const verify = createVerifier({
     key: config.token.key,
+    fileKeys: profile.fileKeys,
+    ...(profile.jwksUrl && { jwksUrl: profile.jwksUrl }),
+    jwksCooldownMs: profile.jwksCooldownMs,
+    ...(profile.issuer !== undefined && { issuer: profile.issuer }),
+    ...(profile.audiences && { audiences: profile.audiences }),
     clockSkewS: config.clockSkewS,
     maxAgeS: config.maxAgeS,
     replay,

@@ -10,6 +10,7 @@ describe('parseConfig', () => {
       port: 8081,
       host: '0.0.0.0',
       token: undefined,
+      profile: { fileKeys: [], jwksUrl: undefined, jwksCooldownMs: 30_000, issuer: undefined, audiences: undefined },
       requireToken: false,
       clockSkewS: 60,
       maxAgeS: 300,

@@ -3,8 +3,9 @@
  * JWT_SECRET, JWT_SECRET_ENCODING and JWT_HEADER go through contracts'
  * readTokenConfig, so the mock accepts and refuses exactly what the proxy does.
  */
-import { EnvReader, readTokenConfig } from '../../contracts/src/index.js';
-import type { Env, TokenConfig } from '../../contracts/src/index.js';
+import { readFileSync } from 'node:fs';
+import { EnvReader, parseJwkSet, readTokenConfig } from '../../contracts/src/index.js';
+import type { Env, SetKey, TokenConfig } from '../../contracts/src/index.js';
 
 /** HTTP_PORT default: the proxy's default UPSTREAM_URL points here. */
 export const DEFAULT_HTTP_PORT = 8081;
@@ -27,11 +28,27 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 /** LOG_LEVEL default: start-up, shutdown and warnings; `debug` adds one line per recorded request. */
 export const DEFAULT_LOG_LEVEL: LogLevel = 'info';
+/** MOCK_JWKS_COOLDOWN_MS default: jose's own, the least time between two fetches of the JWKS. */
+export const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
+
+/** Token profile verification (issue #12); every field is off unless set. */
+export interface MockProfileConfig {
+  /** MOCK_KEYS_FILE's keys (a JWK Set: HMAC keys, or public keys), empty when unset. */
+  readonly fileKeys: readonly SetKey[];
+  /** MOCK_JWKS_URL: the proxy's /.well-known/jwks.json, for tokens whose kid is not in the file. */
+  readonly jwksUrl: URL | undefined;
+  readonly jwksCooldownMs: number;
+  /** MOCK_ISSUER: `iss` must equal it. */
+  readonly issuer: string | undefined;
+  /** MOCK_AUDIENCE: comma list; `aud` must name one of them. */
+  readonly audiences: readonly string[] | undefined;
+}
 
 export interface MockConfig {
   readonly port: number;
   readonly host: string;
   readonly token: TokenConfig;
+  readonly profile: MockProfileConfig;
   readonly requireToken: boolean;
   readonly clockSkewS: number;
   readonly maxAgeS: number;
@@ -50,6 +67,7 @@ export function parseConfig(env: Env): MockConfig {
     port: reader.integer('HTTP_PORT', DEFAULT_HTTP_PORT, 0, 65_535, '8081'),
     host: reader.string('HOST', DEFAULT_HOST),
     token: Object.freeze(token),
+    profile: readProfileConfig(reader),
     requireToken: reader.boolean('MOCK_REQUIRE_TOKEN', DEFAULT_REQUIRE_TOKEN),
     clockSkewS: reader.integer('MOCK_CLOCK_SKEW_S', DEFAULT_CLOCK_SKEW_S, 0, 86_400, '60'),
     maxAgeS: reader.integer('MOCK_MAX_AGE_S', DEFAULT_MAX_AGE_S, 1, 31_536_000, '300'),
@@ -60,4 +78,49 @@ export function parseConfig(env: Env): MockConfig {
   };
   reader.finish();
   return Object.freeze(config);
+}
+
+function readKeysFile(reader: EnvReader): readonly SetKey[] {
+  const path = reader.raw('MOCK_KEYS_FILE')?.trim();
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    reader.problem('MOCK_KEYS_FILE', `must be a readable JWK Set file: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`, '/keys/jwt-keys.json');
+    return [];
+  }
+  const parsed = parseJwkSet(text, { signing: false });
+  if ('problems' in parsed) {
+    reader.problem('MOCK_KEYS_FILE', `must be a valid JWK Set: ${path}: ${parsed.problems.join('; ')}`, '/keys/jwt-keys.json');
+    return [];
+  }
+  return parsed.keys;
+}
+
+function readJwksUrl(reader: EnvReader): URL | undefined {
+  const text = reader.raw('MOCK_JWKS_URL')?.trim();
+  if (text === undefined) return undefined;
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    reader.problem('MOCK_JWKS_URL', `must be an absolute http:// or https:// URL, got "${text}"`, 'http://proxy:8080/.well-known/jwks.json');
+    return undefined;
+  }
+  return url;
+}
+
+function readProfileConfig(reader: EnvReader): MockProfileConfig {
+  const audienceText = reader.raw('MOCK_AUDIENCE');
+  const audiences = audienceText?.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  if (audiences !== undefined && audiences.length === 0) {
+    reader.problem('MOCK_AUDIENCE', 'must name at least one audience (comma-separated)', 'orders-api');
+  }
+  return Object.freeze({
+    fileKeys: readKeysFile(reader),
+    jwksUrl: readJwksUrl(reader),
+    jwksCooldownMs: reader.integer('MOCK_JWKS_COOLDOWN_MS', DEFAULT_JWKS_COOLDOWN_MS, 0, 3_600_000, '30000'),
+    issuer: reader.raw('MOCK_ISSUER')?.trim(),
+    audiences: audiences?.length === 0 ? undefined : audiences,
+  });
 }

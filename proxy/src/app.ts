@@ -1,36 +1,39 @@
 /**
  * createApp builds the proxy and never listens (main.ts does). The server's
  * 'request' listener dispatches once: origin-form GET/HEAD of /status, /healthz
- * and /metrics go to the Express app; everything else goes straight to the
- * forwarding pipeline, not through Express's router (issue #7: the router and
- * its per-request work cost a third of the throughput).
+ * and /metrics go to the Express app (own-endpoints.ts); everything else goes
+ * straight to the forwarding pipeline (pipeline.ts), not through Express's router
+ * (issue #7: the router and its per-request work cost a third of the throughput).
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import express from 'express';
-import type { Request, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { ProxyConfig } from './config.js';
 import { limitConnections } from './connection-limits.js';
+import type { ServerConnectionLimits } from './connection-limits.js';
 import { sendError } from './errors.js';
-import { createForwarder } from './forward.js';
 import type { ListenerIdentity } from './forward-target.js';
 import { localAddresses } from './forward-target.js';
 import { PARSER_HEADER_LINES, tooManyHeaderLines } from './header-count.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, setSigningKey } from './metrics.js';
+import { logRequest, logWhenClosed } from './outcome.js';
+import { createOwnEndpoints, isOwnEndpoint } from './own-endpoints.js';
+import type { StatusSources } from './own-endpoints.js';
+import type { Forwarder } from './pipeline.js';
+import { createForwarder } from './pipeline.js';
 import { declaredBodyTooLarge, handleClientError, refuseConnect, refuseExpectation } from './request-guard.js';
-import type { ClusterStatus, StatusSnapshot } from './status.js';
-import { StatusCounter, statusHtml } from './status.js';
+import { StatusCounter } from './status.js';
+import { KeyRing } from './key-ring.js';
+import { createKeyReloader } from './key-reload.js';
+import type { KeyReloader } from './key-reload.js';
 import { createSigner } from './token.js';
 
-/** How /status and /metrics see the whole proxy: this process alone, or the cluster via the primary. */
-export interface StatusSources {
-  readonly status: (local: StatusSnapshot) => Promise<StatusSnapshot | ClusterStatus>;
-  readonly metrics: () => Promise<{ readonly contentType: string; readonly body: string }>;
-}
+export type { StatusSources } from './own-endpoints.js';
+export { isOwnEndpoint } from './own-endpoints.js';
 
 export interface AppDeps {
   readonly config: ProxyConfig;
@@ -51,27 +54,11 @@ export interface ProxyApp {
   readonly metrics: ProxyMetrics;
   /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts the rest. */
   readonly close: (graceMs: number) => Promise<void>;
+  /** Re-reads JWT_KEYS_FILE (SIGHUP); a bad file keeps the old keys (issue #12). */
+  readonly reloadKeys: KeyReloader;
 }
 
-const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics']);
-
-/** True for origin-form GET/HEAD requests to the proxy's own endpoints. */
-export function isOwnEndpoint(method: string | undefined, url: string | undefined): boolean {
-  if ((method !== 'GET' && method !== 'HEAD') || url === undefined || url.charCodeAt(0) !== 47) return false;
-  const q = url.indexOf('?');
-  return OWN_ENDPOINTS.has(q === -1 ? url : url.slice(0, q));
-}
-
-export function createApp(deps: AppDeps): ProxyApp {
-  const { config, now, randomId, logger } = deps;
-  const status = new StatusCounter(now);
-  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
-  const sign = createSigner({ key: config.token.key, user: config.user, now, randomId });
-  const sources: StatusSources = deps.sources ?? {
-    status: async (local) => local,
-    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
-  };
-
+function createServer(config: ProxyConfig): http.Server {
   const server = http.createServer({
     headersTimeout: config.headersTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
@@ -83,9 +70,11 @@ export function createApp(deps: AppDeps): ProxyApp {
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   // Issue #16: over MAX_HEADER_LINES is 431 whatever the runtime's parser does (header-count.ts).
   server.maxHeadersCount = PARSER_HEADER_LINES;
-  const caps = limitConnections(server, config.limits, (reason) => metrics.connectionsRefused.labels({ reason }).inc());
+  return server;
+}
 
-  let closing = false;
+/** Where the server listens, for loop detection; undefined before 'listening'. */
+function trackListener(server: http.Server): () => ListenerIdentity | undefined {
   let listener: ListenerIdentity | undefined;
   server.on('listening', () => {
     const address = server.address();
@@ -93,84 +82,24 @@ export function createApp(deps: AppDeps): ProxyApp {
       listener = { port: address.port, addresses: localAddresses(address.address) };
     }
   });
+  return () => listener;
+}
 
-  const forwarder = createForwarder({
-    config,
-    sign,
-    metrics,
-    status,
-    logger,
-    listener: () => listener,
-    isClosing: () => closing,
-    onRequestDone: () => {
-      if (closing) setImmediate(closeIdle);
-    },
-  });
-  function closeIdle(): void {
-    server.closeIdleConnections();
-  }
-
-  const own = express();
-  own.disable('x-powered-by');
-  own.set('etag', false);
-  own.get('/healthz', (_req: Request, res: Response) => {
-    res.set('cache-control', 'no-store').json({ status: 'ok' });
-  });
-  own.get('/status', async (req: Request, res: Response) => {
-    try {
-      const body = await sources.status(status.snapshot());
-      res.set('cache-control', 'no-store');
-      if (req.accepts(['application/json', 'text/html']) === 'text/html') {
-        res.type('html').send(statusHtml(body));
-      } else {
-        res.json(body);
-      }
-    } catch (err) {
-      logger.warn({ msg: 'status unavailable', err: err instanceof Error ? err.message : String(err) });
-      sendError(res, 'CLUSTER_UNAVAILABLE');
-    }
-  });
-  own.get('/metrics', async (_req: Request, res: Response) => {
-    try {
-      const { contentType, body } = await sources.metrics();
-      res.set('cache-control', 'no-store').type(contentType).send(body);
-    } catch (err) {
-      logger.warn({ msg: 'metrics unavailable', err: err instanceof Error ? err.message : String(err) });
-      sendError(res, 'CLUSTER_UNAVAILABLE');
-    }
-  });
-
-  function dispatch(req: IncomingMessage, res: ServerResponse): void {
-    // A connection over a cap is being answered 503 already; its requests are never read further.
-    if (caps.isRefused(req.socket)) return;
-    if (tooManyHeaderLines(req.rawHeaders)) {
-      logger.info({ msg: 'request', method: req.method, status: 431, code: 'HEADERS_TOO_LARGE' });
-      sendError(res, 'HEADERS_TOO_LARGE', { close: true });
-      return;
-    }
-    // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
-    // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
-    if (req.httpVersionMajor !== 1) {
-      logger.info({ msg: 'request', method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
-      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
-      return;
-    }
-    if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
-      if (closing) res.setHeader('connection', 'close');
-      own(req as Request, res as Response);
-      return;
-    }
-    forwarder.handle(req, res);
-  }
-
-  server.on('request', dispatch);
+/** The server-level listeners besides 'request': 100-continue, other expectations, CONNECT, parse errors. */
+function listenForEdgeCases(
+  server: http.Server,
+  deps: {
+    config: ProxyConfig;
+    logger: Logger;
+    forwarder: Forwarder;
+    caps: ServerConnectionLimits;
+    dispatch: (req: IncomingMessage, res: ServerResponse) => void;
+  },
+): void {
+  const { config, logger, forwarder, caps, dispatch } = deps;
   // With a listener Node no longer sends `100 Continue` itself: a body over
   // MAX_BODY_BYTES is refused before the client uploads it (RFC 9110 §10.1.1).
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (caps.isRefused(req.socket) || tooManyHeaderLines(req.rawHeaders)) {
-      dispatch(req, res);
-      return;
-    }
     if (!isOwnEndpoint(req.method, req.url) && declaredBodyTooLarge(req.headers, config.maxBodyBytes)) {
       forwarder.handle(req, res);
       return;
@@ -184,13 +113,84 @@ export function createApp(deps: AppDeps): ProxyApp {
   const allow = allowedMethods(config.allowTrace);
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     if (caps.isRefused(req.socket)) return;
-    logger.info({ msg: 'request', method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
+    logRequest(logger, { method: req.method, url: req.url, status: 405, code: 'CONNECT_NOT_SUPPORTED' });
     refuseConnect(socket, allow);
   });
   server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
     const code = handleClientError(err, socket);
     logger.debug({ msg: 'client error', code: code ?? err.code });
   });
+}
+
+/** The server's one 'request' listener: refusals that precede everything, the own endpoints, or the pipeline. */
+function createDispatch(deps: {
+  logger: Logger;
+  caps: ServerConnectionLimits;
+  forwarder: Forwarder;
+  own: Express;
+  isClosing: () => boolean;
+}): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger, caps, forwarder, own } = deps;
+  return (req, res) => {
+    // A connection over a cap is being answered 503 already; its requests are never read further.
+    if (caps.isRefused(req.socket)) return;
+    if (tooManyHeaderLines(req.rawHeaders)) {
+      logRequest(logger, { method: req.method, url: req.url, status: 431, code: 'HEADERS_TOO_LARGE' });
+      sendError(res, 'HEADERS_TOO_LARGE', { close: true });
+      return;
+    }
+    // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
+    // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
+    if (req.httpVersionMajor !== 1) {
+      logRequest(logger, { method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
+      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
+      return;
+    }
+    if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
+      if (deps.isClosing()) res.setHeader('connection', 'close');
+      logWhenClosed(logger, req, res);
+      own(req as Request, res as Response);
+      return;
+    }
+    forwarder.handle(req, res);
+  };
+}
+
+export function createApp(deps: AppDeps): ProxyApp {
+  const { config, now, randomId, logger } = deps;
+  const status = new StatusCounter(now);
+  const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
+  const ring = new KeyRing(config.keys);
+  setSigningKey(metrics, ring.current.kid, ring.current.alg);
+  const sources: StatusSources = deps.sources ?? {
+    status: async (local) => local,
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  };
+  const server = createServer(config);
+  let closing = false;
+  const closeIdle = (): void => server.closeIdleConnections();
+  const forwarder = createForwarder({
+    config,
+    sign: createSigner({ keys: ring, user: config.user, profile: config.profile, now, randomId }),
+    metrics,
+    status,
+    logger,
+    listener: trackListener(server),
+    isClosing: () => closing,
+    onRequestDone: () => {
+      if (closing) setImmediate(closeIdle);
+    },
+  });
+  const caps = limitConnections(server, config.limits, (reason) => metrics.connectionsRefused.labels({ reason }).inc());
+  const dispatch = createDispatch({
+    logger,
+    caps,
+    forwarder,
+    own: createOwnEndpoints({ status, sources, logger, ring }),
+    isClosing: () => closing,
+  });
+  server.on('request', dispatch);
+  listenForEdgeCases(server, { config, logger, forwarder, caps, dispatch });
 
   async function close(graceMs: number): Promise<void> {
     closing = true;
@@ -206,5 +206,5 @@ export function createApp(deps: AppDeps): ProxyApp {
     forwarder.destroy();
   }
 
-  return { server, status, metrics, close };
+  return { server, status, metrics, close, reloadKeys: createKeyReloader(ring, metrics, logger) };
 }

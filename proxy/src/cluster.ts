@@ -20,7 +20,18 @@ export const MSG = Object.freeze({
   METRICS_REQUEST: `${PREFIX}metrics-request`,
   METRICS_RESPONSE: `${PREFIX}metrics-response`,
   SHUTDOWN: `${PREFIX}shutdown`,
+  /** SIGHUP on the primary: every worker re-reads JWT_KEYS_FILE (issue #12). */
+  RELOAD_KEYS: `${PREFIX}reload-keys`,
 });
+
+/** Relays a key reload to every connected worker; returns how many were asked. */
+export function relayKeyReload(workers: Iterable<WorkerHandle>): number {
+  let asked = 0;
+  for (const worker of workers) {
+    if (worker.isConnected() && safeSend(worker, { type: MSG.RELOAD_KEYS })) asked += 1;
+  }
+  return asked;
+}
 
 export interface ClusterMessage {
   readonly type: string;
@@ -193,6 +204,7 @@ export class WorkerClient {
   #nextId = 1;
   #local: () => WorkerStatus;
   #onShutdown: () => void = () => undefined;
+  #onReloadKeys: () => void = () => undefined;
 
   constructor(channel: ProcessChannel, timeoutMs: number, local: () => WorkerStatus) {
     this.#channel = channel;
@@ -210,6 +222,10 @@ export class WorkerClient {
     this.#onShutdown = listener;
   }
 
+  onReloadKeys(listener: () => void): void {
+    this.#onReloadKeys = listener;
+  }
+
   #onMessage(message: unknown): void {
     if (!isClusterMessage(message)) return;
     if (message.type === MSG.STATUS_COLLECT) {
@@ -218,6 +234,10 @@ export class WorkerClient {
     }
     if (message.type === MSG.SHUTDOWN) {
       this.#onShutdown();
+      return;
+    }
+    if (message.type === MSG.RELOAD_KEYS) {
+      this.#onReloadKeys();
       return;
     }
     const pending = this.#pending.get(message.id ?? -1);

@@ -8,10 +8,14 @@ import {
   DEFAULT_JWT_USER,
   DEFAULT_SIGNED_METHODS,
   EnvReader,
+  isHttpToken,
   parseMethodList,
   readTokenConfig,
 } from '../../contracts/src/index.js';
 import type { Env, TokenConfig } from '../../contracts/src/index.js';
+import type { TokenProfile } from '../../contracts/src/token-profile.js';
+import type { KeySetting } from './key-ring.js';
+import { readSigningConfig } from './signing-config.js';
 import { admitsAnyHost, parseAllowedHosts, upstreamOnly } from './allowed-hosts.js';
 import type { HostPattern } from './allowed-hosts.js';
 import { checkPublishedKey } from './published-key.js';
@@ -56,6 +60,10 @@ export interface ProxyConfig {
   readonly host: string;
   readonly upstream: UpstreamTarget;
   readonly token: TokenConfig;
+  /** Opt-in registered claims (issue #12); `{}` is the assignment's token. */
+  readonly profile: TokenProfile;
+  /** JWT_SECRET, or the JWK Set of JWT_KEYS_FILE as read at start (issue #12). */
+  readonly keys: KeySetting;
   readonly user: string;
   readonly signedMethods: ReadonlySet<string>;
   readonly upstreamTimeoutMs: number;
@@ -79,7 +87,6 @@ export interface ProxyConfig {
   readonly keepAliveTimeoutMs: number;
 }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const MAX_MS = 86_400_000;
 
 /** Parses UPSTREAM_URL: an absolute http(s) URL without query or fragment; its path is a prefix. */
@@ -119,90 +126,51 @@ function readWorkers(env: EnvReader, cores: number): number {
   return parsed;
 }
 
-/**
- * Parses the proxy's environment. Throws one ConfigError naming every bad variable.
- * `cores` is injectable so tests pin WORKERS=auto.
- */
-export function parseConfig(env: Env, cores: number = availableParallelism()): ProxyConfig {
-  const reader = new EnvReader(env);
-  const port = reader.integer('HTTP_PORT', DEFAULT_HTTP_PORT, 0, 65535, String(DEFAULT_HTTP_PORT));
-  const host = reader.string('HOST', DEFAULT_HOST);
+function readUpstream(reader: EnvReader): UpstreamTarget {
+  const parsed = parseUpstreamUrl(reader.string('UPSTREAM_URL', DEFAULT_UPSTREAM_URL));
+  if (!('problem' in parsed)) return parsed;
+  reader.problem('UPSTREAM_URL', parsed.problem, 'http://127.0.0.1:8081/api');
+  return parseUpstreamUrl(DEFAULT_UPSTREAM_URL) as UpstreamTarget;
+}
 
-  const upstreamText = reader.string('UPSTREAM_URL', DEFAULT_UPSTREAM_URL);
-  const parsedUpstream = parseUpstreamUrl(upstreamText);
-  let upstream: UpstreamTarget;
-  if ('problem' in parsedUpstream) {
-    reader.problem('UPSTREAM_URL', parsedUpstream.problem, 'http://127.0.0.1:8081/api');
-    upstream = parseUpstreamUrl(DEFAULT_UPSTREAM_URL) as UpstreamTarget;
-  } else {
-    upstream = parsedUpstream;
-  }
-
-  const token = readTokenConfig(reader);
-  const publishedKey = checkPublishedKey(reader, token.key);
-  const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
-
-  let signedMethods: ReadonlySet<string> = new Set(DEFAULT_SIGNED_METHODS);
+function readSignedMethods(reader: EnvReader): ReadonlySet<string> {
   const methodsText = reader.raw('JWT_METHODS');
-  if (methodsText !== undefined) {
-    const parsed = parseMethodList(methodsText);
-    if ('invalid' in parsed) {
-      reader.problem(
-        'JWT_METHODS',
-        `must be a comma-separated list of HTTP method names, got invalid "${parsed.invalid.join('", "')}"`,
-        'POST,PUT,PATCH',
-      );
-    } else {
-      signedMethods = parsed.methods;
-    }
-  }
-
-  const upstreamTimeoutMs = reader.integer(
-    'UPSTREAM_TIMEOUT_MS',
-    DEFAULT_UPSTREAM_TIMEOUT_MS,
-    1,
-    MAX_MS,
-    String(DEFAULT_UPSTREAM_TIMEOUT_MS),
+  if (methodsText === undefined) return new Set(DEFAULT_SIGNED_METHODS);
+  const parsed = parseMethodList(methodsText);
+  if (!('invalid' in parsed)) return parsed.methods;
+  reader.problem(
+    'JWT_METHODS',
+    `must be a comma-separated list of HTTP method names, got invalid "${parsed.invalid.join('", "')}"`,
+    'POST,PUT,PATCH',
   );
+  return new Set(DEFAULT_SIGNED_METHODS);
+}
 
-  let allowedHosts = upstreamOnly(upstream.hostname, upstream.port);
+/** Issue #16: by default forward mode reaches only UPSTREAM_URL's host:port. */
+function readAllowedHosts(reader: EnvReader, upstream: UpstreamTarget): readonly HostPattern[] {
+  const fallback = upstreamOnly(upstream.hostname, upstream.port);
   const allowedText = reader.raw('PROXY_ALLOWED_HOSTS');
-  if (allowedText !== undefined) {
-    const parsed = parseAllowedHosts(allowedText);
-    if ('invalid' in parsed) {
-      reader.problem(
-        'PROXY_ALLOWED_HOSTS',
-        `must be a comma-separated list of host[:port] with * wildcards, got invalid "${parsed.invalid.join('", "')}"`,
-        'api.example.com,*.internal:8080,[::1]:9000',
-      );
-    } else {
-      allowedHosts = parsed;
-    }
-  }
+  if (allowedText === undefined) return fallback;
+  const parsed = parseAllowedHosts(allowedText);
+  if (!('invalid' in parsed)) return parsed;
+  reader.problem(
+    'PROXY_ALLOWED_HOSTS',
+    `must be a comma-separated list of host[:port] with * wildcards, got invalid "${parsed.invalid.join('", "')}"`,
+    'api.example.com,*.internal:8080,[::1]:9000',
+  );
+  return fallback;
+}
 
+function readProxyName(reader: EnvReader): string {
   const proxyName = reader.string('PROXY_NAME', DEFAULT_PROXY_NAME);
-  if (!TOKEN.test(proxyName)) {
+  if (!isHttpToken(proxyName)) {
     reader.problem('PROXY_NAME', 'must be a token (RFC 9110 §5.6.2) usable as a Via pseudonym', DEFAULT_PROXY_NAME);
   }
-  const trustForwarded = reader.boolean('PROXY_TRUST_FORWARDED', false);
-  const allowTrace = reader.boolean('PROXY_ALLOW_TRACE', false);
+  return proxyName;
+}
 
-  const maxBodyText = reader.raw('MAX_BODY_BYTES');
-  const maxBodyBytes =
-    maxBodyText === undefined
-      ? undefined
-      : reader.integer('MAX_BODY_BYTES', 0, 0, Number.MAX_SAFE_INTEGER, '10485760');
-
-  const limits = readResourceLimits(reader);
-  const workers = readWorkers(reader, cores);
-  const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL);
-  const shutdownGraceMs = reader.integer(
-    'SHUTDOWN_GRACE_MS',
-    DEFAULT_SHUTDOWN_GRACE_MS,
-    0,
-    MAX_MS,
-    String(DEFAULT_SHUTDOWN_GRACE_MS),
-  );
+/** The client-connection timeouts (slowloris guards); HEADERS_TIMEOUT_MS may not exceed REQUEST_TIMEOUT_MS. */
+function readConnectionTimeouts(reader: EnvReader) {
   const headersTimeoutMs = reader.integer('HEADERS_TIMEOUT_MS', DEFAULT_HEADERS_TIMEOUT_MS, 1, MAX_MS, '10000');
   const requestTimeoutMs = reader.integer('REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, 1, MAX_MS, '300000');
   const keepAliveTimeoutMs = reader.integer('KEEP_ALIVE_TIMEOUT_MS', DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1, MAX_MS, '5000');
@@ -213,13 +181,52 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
       String(Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestTimeoutMs)),
     );
   }
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
+}
 
+/**
+ * Parses the proxy's environment. Throws one ConfigError naming every bad variable.
+ * `cores` is injectable so tests pin WORKERS=auto.
+ */
+export function parseConfig(env: Env, cores: number = availableParallelism()): ProxyConfig {
+  const reader = new EnvReader(env);
+  const port = reader.integer('HTTP_PORT', DEFAULT_HTTP_PORT, 0, 65535, String(DEFAULT_HTTP_PORT));
+  const host = reader.string('HOST', DEFAULT_HOST);
+  const upstream = readUpstream(reader);
+  const token = readTokenConfig(reader);
+  const { profile, keys } = readSigningConfig(reader, token.key);
+  // With JWT_KEYS_FILE the proxy never signs with JWT_SECRET, so its published default is harmless then.
+  const publishedKey = keys.source === 'secret' ? checkPublishedKey(reader, token.key) : false;
+  const user = reader.string('JWT_USER', DEFAULT_JWT_USER);
+  const signedMethods = readSignedMethods(reader);
+  const upstreamTimeoutMs = reader.integer('UPSTREAM_TIMEOUT_MS', DEFAULT_UPSTREAM_TIMEOUT_MS, 1, MAX_MS, '30000');
+  const allowedHosts = readAllowedHosts(reader, upstream);
+  const proxyName = readProxyName(reader);
+  const trustForwarded = reader.boolean('PROXY_TRUST_FORWARDED', false);
+  const allowTrace = reader.boolean('PROXY_ALLOW_TRACE', false);
+  const maxBodyBytes =
+    reader.raw('MAX_BODY_BYTES') === undefined
+      ? undefined
+      : reader.integer('MAX_BODY_BYTES', 0, 0, Number.MAX_SAFE_INTEGER, '10485760');
+  const limits = readResourceLimits(reader);
+  const workers = readWorkers(reader, cores);
+  const logLevel = reader.oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL);
+  const shutdownGraceMs = reader.integer(
+    'SHUTDOWN_GRACE_MS',
+    DEFAULT_SHUTDOWN_GRACE_MS,
+    0,
+    MAX_MS,
+    String(DEFAULT_SHUTDOWN_GRACE_MS),
+  );
+  const timeouts = readConnectionTimeouts(reader);
   reader.finish();
   return Object.freeze({
     port,
     host,
     upstream,
     token: Object.freeze(token),
+    profile,
+    keys,
     user,
     signedMethods,
     upstreamTimeoutMs,
@@ -234,8 +241,6 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     workers,
     logLevel,
     shutdownGraceMs,
-    headersTimeoutMs,
-    requestTimeoutMs,
-    keepAliveTimeoutMs,
+    ...timeouts,
   });
 }

@@ -29,6 +29,7 @@ export const PROXY_ERROR_STATUS = {
   HTTP_VERSION_NOT_SUPPORTED: 505,
   INTERNAL_ERROR: 500,
   CLUSTER_UNAVAILABLE: 503,
+  JWKS_NOT_CONFIGURED: 404,
   TOO_MANY_CONNECTIONS: 503,
   BAD_FRAMING: 400,
   TRANSFER_CODING_NOT_IMPLEMENTED: 501,
@@ -61,6 +62,7 @@ export const PROXY_ERROR_MESSAGES: Readonly<Record<ProxyErrorCode, string>> = Ob
   HTTP_VERSION_NOT_SUPPORTED: 'only HTTP/1.0 and HTTP/1.1 requests are supported',
   INTERNAL_ERROR: 'internal proxy error',
   CLUSTER_UNAVAILABLE: 'the cluster primary did not answer',
+  JWKS_NOT_CONFIGURED: 'no asymmetric signing key is configured, so there is no public key to publish (JWT_KEYS_FILE)',
   TOO_MANY_CONNECTIONS: 'too many connections (MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT); retry later',
   BAD_FRAMING: 'the request body framing is invalid (RFC 9112 §6.1)',
   TRANSFER_CODING_NOT_IMPLEMENTED: 'only the chunked transfer coding is supported',
@@ -109,16 +111,13 @@ function errorCodeOf(err: unknown): string | undefined {
 
 /**
  * Maps an upstream failure to the proxy's code and HTTP status. Pure, table-tested.
- * `timedOut` wins: destroying a request on our timer surfaces as a reset.
+ * Our own timeout is a ProxyError with code UPSTREAM_TIMEOUT (upstream-timeout.ts); the
+ * reset that destroying the request causes afterwards loses to it (outcome.ts: first code wins).
  */
-export function statusForUpstreamError(
-  err: unknown,
-  context: { readonly timedOut: boolean },
-): { readonly code: UpstreamErrorCode; readonly status: number } {
+export function statusForUpstreamError(err: unknown): { readonly code: UpstreamErrorCode; readonly status: number } {
   let code: UpstreamErrorCode;
   const errCode = errorCodeOf(err);
-  if (context.timedOut) code = 'UPSTREAM_TIMEOUT';
-  else if (errCode === undefined) code = 'UPSTREAM_ERROR';
+  if (errCode === undefined) code = 'UPSTREAM_ERROR';
   else if (errCode.startsWith('HPE_')) code = 'UPSTREAM_BAD_RESPONSE';
   else if (
     errCode.startsWith('ERR_TLS_') ||

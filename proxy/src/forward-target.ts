@@ -12,7 +12,7 @@ import type { HostPattern } from './allowed-hosts.js';
 import type { UpstreamTarget } from './config.js';
 import type { ProxyErrorCode } from './errors.js';
 
-/** The shape http-proxy takes as `target` (a pre-parsed URL, so it parses nothing per request). */
+/** The shape http-proxy-middleware (httpxy) takes as `target` (a pre-parsed URL, so it parses nothing per request). */
 export interface HttpProxyTarget {
   readonly protocol: 'http:' | 'https:';
   readonly hostname: string;
@@ -38,7 +38,7 @@ export interface ListenerIdentity {
   readonly addresses: ReadonlySet<string>;
 }
 
-/** The upstream as http-proxy's target, built once. */
+/** The upstream as http-proxy-middleware's target, built once. */
 export function reverseTarget(upstream: UpstreamTarget): HttpProxyTarget {
   return Object.freeze({
     protocol: upstream.protocol,

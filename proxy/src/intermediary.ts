@@ -4,6 +4,7 @@
  * Forwarded (RFC 7239), Max-Forwards on TRACE/OPTIONS (§7.6.2).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { isHttpToken } from '../../contracts/src/index.js';
 
 type HeaderValue = string | string[] | number | undefined;
 
@@ -47,11 +48,9 @@ export function forwardedNode(address: string): string {
   return address.includes(':') ? `"[${address}]"` : address;
 }
 
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 /** A Forwarded parameter value: a token as is, anything else as a quoted-string. */
 export function forwardedValue(value: string): string {
-  return TOKEN.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
+  return isHttpToken(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 export interface ForwardedContext {

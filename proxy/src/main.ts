@@ -13,7 +13,7 @@ import { ConfigError } from '../../contracts/src/index.js';
 import { createApp } from './app.js';
 import { createNonceSource } from './nonce.js';
 import type { ProxyApp, StatusSources } from './app.js';
-import { MSG, PrimaryCoordinator, WorkerClient, workerStatus } from './cluster.js';
+import { MSG, PrimaryCoordinator, WorkerClient, relayKeyReload, workerStatus } from './cluster.js';
 import type { ProxyConfig } from './config.js';
 import { parseConfig } from './config.js';
 import { startWarnings } from './start-warnings.js';
@@ -70,6 +70,11 @@ function onSignals(handler: (signal: string) => void): void {
   process.once('SIGINT', () => handler('SIGINT'));
 }
 
+/** SIGHUP re-reads JWT_KEYS_FILE (issue #12); without a handler it would end the process. */
+function onReloadSignal(reload: () => void): void {
+  process.on('SIGHUP', reload);
+}
+
 async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, reason: string): Promise<never> {
   logger.info({ reason, inFlight: app.status.inFlight }, 'draining');
   await app.close(config.shutdownGraceMs);
@@ -93,6 +98,7 @@ async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
     draining = true;
     void drainAndExit(app, config, logger, signal);
   });
+  onReloadSignal(() => app.reloadKeys());
 }
 
 async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
@@ -115,7 +121,39 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   };
   client.onShutdown(() => drain('primary'));
   onSignals(drain);
+  // The primary relays its SIGHUP; a SIGHUP sent to this worker alone reloads it alone.
+  client.onReloadKeys(() => built.reloadKeys());
+  onReloadSignal(() => built.reloadKeys());
   process.on('disconnect', () => drain('primary gone'));
+}
+
+function liveWorkers(): Worker[] {
+  return Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+}
+
+/** Asks every worker to drain, exits once all are gone, and kills what is left after the grace period. */
+function drainWorkers(config: ProxyConfig, logger: Logger, reason: string, exitCode: number): void {
+  logger.info({ reason }, 'draining workers');
+  for (const worker of liveWorkers()) {
+    try {
+      worker.send({ type: MSG.SHUTDOWN });
+    } catch {
+      worker.kill('SIGTERM');
+    }
+  }
+  const deadline = setTimeout(() => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
+    process.exit(exitCode);
+  }, config.shutdownGraceMs + 2000);
+  deadline.unref();
+  const check = (): void => {
+    if (Object.keys(cluster.workers ?? {}).length === 0) {
+      logger.info('stopped');
+      process.exit(exitCode);
+    }
+  };
+  cluster.on('exit', check);
+  check();
 }
 
 function runPrimary(config: ProxyConfig, logger: Logger): void {
@@ -124,7 +162,7 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
   const coordinator = new PrimaryCoordinator({
     startedAtMs,
     now: Date.now,
-    workers: () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+    workers: liveWorkers,
     collectTimeoutMs: CLUSTER_IPC_TIMEOUT_MS,
     clusterMetrics: () => aggregator.clusterMetrics(),
     metricsContentType: aggregator.contentType,
@@ -156,30 +194,12 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
   function shutdown(reason: string, exitCode: number): void {
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.info({ reason }, 'draining workers');
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-    for (const worker of workers) {
-      try {
-        worker.send({ type: MSG.SHUTDOWN });
-      } catch {
-        worker.kill('SIGTERM');
-      }
-    }
-    const deadline = setTimeout(() => {
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-      process.exit(exitCode);
-    }, config.shutdownGraceMs + 2000);
-    deadline.unref();
-    const check = (): void => {
-      if (Object.keys(cluster.workers ?? {}).length === 0) {
-        logger.info('stopped');
-        process.exit(exitCode);
-      }
-    };
-    cluster.on('exit', check);
-    check();
+    drainWorkers(config, logger, reason, exitCode);
   }
   onSignals((signal) => shutdown(signal, 0));
+  onReloadSignal(() => {
+    logger.info({ msg: 'SIGHUP: asking every worker to reload its keys', workers: relayKeyReload(liveWorkers()) });
+  });
 
   for (let i = 0; i < config.workers; i += 1) cluster.fork();
 }

@@ -3,7 +3,7 @@
  * so each app and each test is isolated. Labels are method and status only:
  * never a header value, the secret or a token.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ProxyMetrics {
   readonly registry: Registry;
@@ -12,6 +12,17 @@ export interface ProxyMetrics {
   readonly tokensSigned: Counter;
   /** Client connections closed at once by MAX_CONNECTIONS / MAX_CONNECTIONS_PER_CLIENT (issue #16). */
   readonly connectionsRefused: Counter<'reason'>;
+  /** SIGHUP key reloads that took effect / that kept the old keys (issue #12). */
+  readonly keyReloads: Counter;
+  readonly keyReloadFailures: Counter;
+  /** 1 for the key that signs now, labelled by kid ('' for JWT_SECRET) and alg. */
+  readonly signingKey: Gauge<'kid' | 'alg'>;
+}
+
+/** Points the signing-key gauge at `kid`/`alg`: the old series goes, so exactly one is 1. */
+export function setSigningKey(metrics: ProxyMetrics, kid: string | undefined, alg: string): void {
+  metrics.signingKey.reset();
+  metrics.signingKey.set({ kid: kid ?? '', alg }, 1);
 }
 
 /** Methods kept as labels; anything else is "OTHER", so a client cannot grow the label set. */
@@ -57,5 +68,23 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  return { registry, requests, upstreamLatency, tokensSigned, connectionsRefused };
+  const keyReloads = new Counter({
+    name: 'jwt_proxy_key_reloads_total',
+    help: 'Reloads of JWT_KEYS_FILE (SIGHUP) that took effect; summed over workers',
+    registers: [registry],
+  });
+  const keyReloadFailures = new Counter({
+    name: 'jwt_proxy_key_reload_failures_total',
+    help: 'Reloads of JWT_KEYS_FILE that failed and kept the old keys; summed over workers',
+    registers: [registry],
+  });
+  const signingKey = new Gauge({
+    name: 'jwt_proxy_signing_key_info',
+    help: 'The key new tokens are signed with (kid is empty for JWT_SECRET); 1 per active kid',
+    labelNames: ['kid', 'alg'] as const,
+    registers: [registry],
+    // Under WORKERS the primary aggregates: every worker reports 1 for its kid, not a sum.
+    aggregator: 'max',
+  });
+  return { registry, requests, upstreamLatency, tokensSigned, connectionsRefused, keyReloads, keyReloadFailures, signingKey };
 }

@@ -1,57 +1,88 @@
 /**
- * Where the JWT is made: a compact JWS (RFC 7515 §7.1) over the contract's
- * claims, HMAC-SHA-512 (RFC 7518 §3.2) computed by node:crypto through a
- * KeyObject imported once (a string or Buffer key is re-imported on every call).
+ * Where the JWT is made: jsonwebtoken's `sign` (issue #12), a compact JWS
+ * (RFC 7515 §7.1) over the contract's claims, with the active key of the ring.
  *
- * Not jsonwebtoken.sign, for a measured reason (issue #7, docs/performance.md):
- * even with a KeyObject it validates options and payload, copies both and goes
- * through jws/jwa on every call, about twice the cost of the HMAC itself
- * (~28 µs against ~13 µs a token in a loop; in the proxy's CPU profile signing
- * fell from ~87 to ~54 µs of the ~650 µs a signed request costs, about 5%).
- * The bytes are the same: the golden vectors in contracts/ pin them, and the
- * mock upstream verifies with jose.
+ * Kept cheap on the hot path (the bench counts it), from reading jsonwebtoken's sign.js:
+ * - keys are KeyObjects made once per key (a string or Buffer is re-imported on every call);
+ * - exp, nbf, iss, sub and aud go in the claims we build, not through `expiresIn`,
+ *   `notBefore`, `issuer`, ... options: each option costs a validator call and a copy,
+ *   and `expiresIn` a timespan parse;
+ * - the options object is built once per key: `algorithm`, `keyid` only when the key
+ *   has one (an undefined `keyid` fails its validator), and `mutatePayload`, since
+ *   each call hands over a fresh claims object jsonwebtoken may keep;
+ * - the claims after `jti` (the UTC date, the profile's claims) are built once per second.
+ * With `{alg: HS512}` and no kid the header is `{"alg":"HS512","typ":"JWT"}` and the bytes
+ * are the assignment's: contracts/golden-vectors.json pins them, jose reproduces them.
  */
-import { createHmac, createSecretKey } from 'node:crypto';
-import { JWT_PROTECTED_HEADER, buildClaims } from '../../contracts/src/index.js';
-import type { TokenClaims } from '../../contracts/src/index.js';
+import jwt from 'jsonwebtoken';
+import type { SignOptions } from 'jsonwebtoken';
+import type { KeyObject } from 'node:crypto';
+import { claimsAfterJti } from '../../contracts/src/token-profile.js';
+import type { ClaimsAfterJti, TokenProfile } from '../../contracts/src/token-profile.js';
+import type { JwkAlgorithm } from '../../contracts/src/jwk-set.js';
 
-/** base64url of the protected header, computed once: `{"alg":"HS512","typ":"JWT"}`. */
-const ENCODED_HEADER = Buffer.from(JSON.stringify(JWT_PROTECTED_HEADER)).toString('base64url');
+/** The key a token is signed with. */
+export interface SigningKey {
+  readonly alg: JwkAlgorithm;
+  /** Goes in the JOSE header; undefined for JWT_SECRET, whose token carries no kid. */
+  readonly kid: string | undefined;
+  /** A secret (HS*) or private (RS/PS/ES) KeyObject. */
+  readonly key: KeyObject;
+}
+
+/** Where the signer finds the key to use now; the key ring swaps `current` on reload. */
+export interface SigningKeySource {
+  readonly current: SigningKey;
+}
 
 export interface SignerOptions {
-  /** HMAC key bytes (at least 64 for HS512, checked by the config). */
-  readonly key: Buffer;
+  readonly keys: SigningKeySource;
   /** `payload.user`. */
   readonly user: string;
+  /** Opt-in registered claims; `{}` is the assignment's token. */
+  readonly profile: TokenProfile;
   /** Epoch milliseconds of the moment a request arrived. */
   readonly now: () => number;
-  /** Unique nonce, at least 128 bits from a CSPRNG (crypto.randomUUID in production). */
+  /** Unique nonce, at least 128 bits from a CSPRNG. */
   readonly randomId: () => string;
 }
 
-export type Signer = () => string;
+/** One signed token and its `jti` (the request log line carries the jti, never the token). */
+export interface SignedToken {
+  readonly token: string;
+  readonly jti: string;
+}
 
-/** Returns a function that signs one fresh token per call: `{iat, jti, payload: {user, date}}`. */
-export function createSigner({ key, user, now, randomId }: SignerOptions): Signer {
-  const secret = createSecretKey(key);
-  // Within one second only jti changes: the contract's payload (its UTC date costs a
-  // Date and an ISO string) is built by buildClaims once per second and reused.
+export type Signer = () => SignedToken;
+
+/** The sign options for one key, made once per key. */
+function signOptionsFor(key: SigningKey): SignOptions {
+  const options: SignOptions = { algorithm: key.alg, mutatePayload: true };
+  if (key.kid !== undefined) options.keyid = key.kid;
+  return options;
+}
+
+/** Returns a function that signs one fresh token per call: `{iat, jti, payload, ...profile claims}`. */
+export function createSigner({ keys, user, profile, now, randomId }: SignerOptions): Signer {
   let lastIat = Number.NaN;
-  let lastPayload: TokenClaims['payload'] | undefined;
+  let rest: ClaimsAfterJti | undefined;
+  let optionsKey: SigningKey | undefined;
+  let options: SignOptions = {};
   return () => {
-    const nowMs = now();
-    const jti = randomId();
-    let claims: TokenClaims;
-    if (Math.floor(nowMs / 1000) === lastIat && lastPayload !== undefined) {
-      // Same key order as buildClaims: {iat, jti, payload: {user, date}}.
-      claims = { iat: lastIat, jti, payload: lastPayload };
-    } else {
-      // iat comes from the injected clock; buildClaims fixes the key order.
-      claims = buildClaims(nowMs, jti, user);
-      lastIat = claims.iat;
-      lastPayload = claims.payload;
+    const key = keys.current;
+    if (key !== optionsKey) {
+      options = signOptionsFor(key);
+      optionsKey = key;
     }
-    const signingInput = `${ENCODED_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return `${signingInput}.${createHmac('sha512', secret).update(signingInput).digest('base64url')}`;
+    const iat = Math.floor(now() / 1000);
+    if (iat !== lastIat || rest === undefined) {
+      rest = claimsAfterJti(iat, user, profile);
+      lastIat = iat;
+    }
+    const jti = randomId();
+    // A fresh object per call in claim order; jsonwebtoken keeps iat (it only
+    // falls back to its own clock for a falsy iat, the first second of 1970).
+    const claims = { iat, jti, ...rest };
+    return { token: jwt.sign(claims, key.key, options), jti };
   };
 }

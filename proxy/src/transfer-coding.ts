@@ -11,14 +11,13 @@
  *
  * Every refusal closes the connection: nothing after such a request can be trusted.
  */
+import { isHttpToken } from '../../contracts/src/index.js';
 import type { ProxyErrorCode } from './errors.js';
 
 export type TransferCodingVerdict =
   | { readonly framing: 'none' }
   | { readonly framing: 'chunked' }
   | { readonly refuse: Extract<ProxyErrorCode, 'TRANSFER_CODING_NOT_IMPLEMENTED' | 'BAD_FRAMING'> };
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * `value` is the request's Transfer-Encoding as Node joins repeated lines (", "), or
@@ -36,7 +35,7 @@ export function transferCodingVerdict(value: string | undefined, httpVersionMino
   for (let i = 0; i < codings.length - 1; i += 1) {
     const coding = codings[i] as string;
     // chunked twice is forbidden (RFC 9112 §6.1); a parameter or a non-token is malformed.
-    if (coding === 'chunked' || !TOKEN.test(coding.split(';')[0]?.trim() ?? '')) return { refuse: 'BAD_FRAMING' };
+    if (coding === 'chunked' || !isHttpToken(coding.split(';')[0]?.trim() ?? '')) return { refuse: 'BAD_FRAMING' };
   }
   return codings.length === 1 ? { framing: 'chunked' } : { refuse: 'TRANSFER_CODING_NOT_IMPLEMENTED' };
 }

@@ -1,5 +1,5 @@
 // RFC 9110 §10.1.1: Expect: 100-continue must not hang, and (issue #2) a signed request that
-// waits for 100 Continue still carries the proxy's token: http-proxy skips its proxyReq
+// waits for 100 Continue still carries the proxy's token: httpxy skips its proxyReq
 // hook for such requests, so a header added only there would be lost.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

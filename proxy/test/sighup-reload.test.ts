@@ -1,0 +1,111 @@
+// Issue #12: SIGHUP re-reads JWT_KEYS_FILE in the built main.js, one process and
+// under WORKERS=2 (the primary relays to every worker); a bad file keeps the old
+// keys and logs one error. Waits are bounded polls on what the proxy serves.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { decodeToken } from '../../contracts/src/craft-token.js';
+import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/src/key-fixtures.js';
+import { echoHandler, send, startUpstream } from './helpers/harness.js';
+import type { Echo } from './helpers/harness.js';
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const WAIT_MS = 15_000;
+
+type Child = ChildProcessByStdio<null, Readable, null>;
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`not within ${WAIT_MS} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function startMain(env: Record<string, string>): Promise<{ child: Child; port: number; output: () => string }> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout.setEncoding('utf8');
+  let out = '';
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const port = await until('the listening line', async () => /"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1]);
+  return { child, port: Number(port), output: () => out };
+}
+
+async function stop(child: Child): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function kidOfNextToken(port: number): Promise<string | undefined> {
+  const echo = (await send(port, { method: 'POST', path: '/k', body: 'x' })).json<Echo>();
+  return (decodeToken(String(echo.headers['x-my-jwt']))?.header as { kid?: string }).kid;
+}
+
+const metricsValue = (text: string, series: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+};
+
+test('SIGHUP: the next tokens carry the new kid; a bad file keeps it and logs one error', { timeout: 60_000 }, async (t) => {
+  const upstream = await startUpstream(echoHandler);
+  const folder = createKeyFolder();
+  const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs512')]));
+  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.url, JWT_KEYS_FILE: path });
+  t.after(async () => {
+    await stop(child);
+    await upstream.close();
+  });
+  assert.equal(await kidOfNextToken(port), 'vector-hs512');
+  folder.write('keys.json', jwkSetText([vectorJwk('vector-rs256'), vectorJwk('vector-hs512')]));
+  child.kill('SIGHUP');
+  await until('a token signed by vector-rs256', async () => ((await kidOfNextToken(port)) === 'vector-rs256' ? true : undefined));
+
+  folder.write('keys.json', '{"keys": [');
+  child.kill('SIGHUP');
+  const errorLine = await until('the failed-reload log line', async () =>
+    output().split('\n').find((line) => line.includes('"msg":"key reload failed, keeping the old keys"')),
+  );
+  assert.match(errorLine, /"level":50/);
+  assert.match(errorLine, /keys\.json: is not JSON/);
+  assert.equal(output().split('\n').filter((line) => line.includes('key reload failed')).length, 1);
+  assert.equal(await kidOfNextToken(port), 'vector-rs256');
+  const metrics = (await send(port, { path: '/metrics' })).text();
+  assert.equal(metricsValue(metrics, 'jwt_proxy_key_reloads_total'), 1);
+  assert.equal(metricsValue(metrics, 'jwt_proxy_key_reload_failures_total'), 1);
+  assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-rs256",alg="RS256"}'), 1);
+  assert.equal(child.exitCode, null, 'the proxy is still running');
+});
+
+test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60_000 }, async (t) => {
+  const upstream = await startUpstream(echoHandler);
+  const folder = createKeyFolder();
+  const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs256')]));
+  const { child, port } = await startMain({ UPSTREAM_URL: upstream.url, JWT_KEYS_FILE: path, WORKERS: '2' });
+  t.after(async () => {
+    await stop(child);
+    await upstream.close();
+  });
+  folder.write('keys.json', jwkSetText([vectorJwk('vector-es256')]));
+  child.kill('SIGHUP');
+  // The primary sums the workers' counters: 2 means both reloaded.
+  const metrics = await until('two worker reloads in /metrics', async () => {
+    const text = (await send(port, { path: '/metrics' })).text();
+    return metricsValue(text, 'jwt_proxy_key_reloads_total') === 2 ? text : undefined;
+  });
+  assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-es256",alg="ES256"}'), 1);
+  assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-hs256",alg="HS256"}'), undefined);
+  const kids = new Set<string | undefined>();
+  for (let i = 0; i < 8; i += 1) kids.add(await kidOfNextToken(port));
+  assert.deepEqual([...kids], ['vector-es256']);
+});
