@@ -11,8 +11,11 @@
  *   did so for a length hidden past 1,000 header lines), the upstream request is
  *   cut before those bytes are written, whatever the runtime does.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { ProxyErrorCode } from './errors.js';
+import { sendError } from './errors.js';
+import type { Exchange } from './exchange.js';
+import { setOutcome } from './outcome.js';
 import { transferCodingVerdict } from './transfer-coding.js';
 
 /** The code to refuse the request with, or undefined when its framing can be forwarded. */
@@ -41,4 +44,27 @@ export function guardUnframedBody(req: IncomingMessage, upstreamHeaders: Incomin
   };
   req.on('data', onData);
   req.once('end', () => req.off('data', onData));
+}
+
+/** Request pass: 501/400 for a Transfer-Encoding the proxy cannot frame again; the connection closes. */
+export function refuseUnframeableBody(exchange: Exchange): boolean {
+  const code = framingRefusal(exchange.req);
+  if (code === undefined) return false;
+  setOutcome(exchange, code);
+  sendError(exchange.res, code, { close: true });
+  return true;
+}
+
+/**
+ * Upstream-request pass (runs before http-proxy-middleware pipes the body): a body byte for a
+ * request whose upstream headers frame none cuts the upstream request before it is written.
+ */
+export function refuseUnframedBody(exchange: Exchange, proxyReq: ClientRequest): void {
+  guardUnframedBody(exchange.req, exchange.req.headers, () => {
+    setOutcome(exchange, 'BAD_FRAMING');
+    proxyReq.destroy();
+    exchange.req.unpipe();
+    if (exchange.res.headersSent) exchange.res.destroy();
+    else sendError(exchange.res, 'BAD_FRAMING', { close: true });
+  });
 }
