@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Exchange } from './exchange.js';
 
 const lastResponses = new WeakMap<Duplex, ServerResponse>();
 
@@ -29,12 +30,14 @@ export function lastOpenResponse(socket: Duplex): ServerResponse | undefined {
 }
 
 /**
- * Lets the open responses on a connection whose parser failed finish, then closes it.
- * Returns false when there is none (the caller answers the bad bytes itself).
+ * Lets the open responses on a connection whose parser failed behind complete requests
+ * finish, then closes it. Returns false when there is none, or when the newest request is
+ * still being read (the bad bytes are its body): the caller answers the bad bytes itself.
  */
 export function closeAfterOpenResponses(socket: Duplex, onClosed: () => void): boolean {
   const open = lastOpenResponse(socket);
-  if (open === undefined) return false;
+  // Its request still being read means the bad bytes are its own body: that is not this case.
+  if (open === undefined || !open.req.complete) return false;
   // Its head may still carry `Connection: keep-alive`; Node then keeps the socket, so it is
   // ended here once the response is done (RFC 9112 §9.6: the server closes).
   if (!open.headersSent) open.shouldKeepAlive = false;
@@ -45,4 +48,10 @@ export function closeAfterOpenResponses(socket: Duplex, onClosed: () => void): b
 /** An Upgrade request is answered as a plain request, then its connection closes. */
 export function closeAfterUpgrade(req: IncomingMessage, res: ServerResponse): void {
   if (req.headers.upgrade !== undefined) res.shouldKeepAlive = false;
+}
+
+/** Request pass: see closeAfterUpgrade. */
+export function closeUpgradeConnection(exchange: Exchange): boolean {
+  closeAfterUpgrade(exchange.req, exchange.res);
+  return false;
 }
