@@ -30,6 +30,8 @@ export const USAGE = `usage: jwt-proxy-contract --proxy URL --mock URL [--only p
   --only SIDE            run only the provider or only the consumer suite (consumer needs no --proxy)
   --proxy-put URL        a proxy with JWT_METHODS=POST,PUT (its cases skip when absent)
   --mock-strict URL      a mock with MOCK_REQUIRE_TOKEN=true (its cases skip when absent)
+  --mock-profile URL     a mock with negative-vectors.json's verifier profile: MOCK_KEYS_FILE,
+                         MOCK_ISSUER, MOCK_AUDIENCE (the profile vectors skip when absent)
   --mock-from-proxy URL  the upstream as the proxy reaches it, for forward mode (default: --mock)
 The token settings come from JWT_SECRET, JWT_SECRET_ENCODING, JWT_HEADER, JWT_USER,
 MOCK_MAX_AGE_S and MOCK_CLOCK_SKEW_S, as for the servers.`;
@@ -40,7 +42,7 @@ export interface CliOptions {
   readonly env: Readonly<Record<string, string>>;
 }
 
-const URL_OPTIONS = { proxy: 'PROXY_URL', mock: 'MOCK_URL', 'proxy-put': 'PROXY_PUT_URL', 'mock-strict': 'MOCK_STRICT_URL', 'mock-from-proxy': 'MOCK_URL_FROM_PROXY' } as const;
+const URL_OPTIONS = { proxy: 'PROXY_URL', mock: 'MOCK_URL', 'proxy-put': 'PROXY_PUT_URL', 'mock-strict': 'MOCK_STRICT_URL', 'mock-profile': 'MOCK_PROFILE_URL', 'mock-from-proxy': 'MOCK_URL_FROM_PROXY' } as const;
 
 /** Parses the arguments; a string is the usage problem. */
 export function parseCliArgs(argv: readonly string[]): CliOptions | string {

@@ -45,6 +45,8 @@ export interface VectorStep {
 export interface NegativeVector {
   readonly name: string;
   readonly description: string;
+  /** The verifier profile the case needs (a key ring, issuer, audience); absent: the default verifier. */
+  readonly profile?: string;
   /** True when the verdict depends on the verifier's max age and clock skew being the file's. */
   readonly dependsOnWindows?: boolean;
   readonly tokens: Readonly<Record<string, VectorToken>>;
@@ -55,6 +57,18 @@ export interface VectorKey {
   readonly description: string;
   /** The HMAC key bytes, hex. */
   readonly hex: string;
+  /** For a key in a verifier profile's key ring: its kid and the one alg it is pinned to (RFC 8725 §3.1). */
+  readonly kid?: string;
+  readonly alg?: 'HS256' | 'HS384' | 'HS512';
+}
+
+/** A verifier configured beyond the default (issue 12's token profiles): MOCK_KEYS_FILE, MOCK_ISSUER, MOCK_AUDIENCE. */
+export interface VerifierProfile {
+  readonly description: string;
+  /** Names in `keys` of the ring (MOCK_KEYS_FILE, as the JWK Set profileJwkSet makes). */
+  readonly keys: readonly string[];
+  readonly issuer: string;
+  readonly audience: string;
 }
 
 export interface NegativeVectorFile {
@@ -63,6 +77,7 @@ export interface NegativeVectorFile {
   /** The verifier's settings the verdicts assume: its clock (NumericDate) and windows. */
   readonly clock: { readonly now: number; readonly maxAgeS: number; readonly clockSkewS: number };
   readonly keys: Readonly<Record<string, VectorKey>>;
+  readonly profiles: Readonly<Record<string, VerifierProfile>>;
   readonly cases: readonly NegativeVector[];
 }
 
@@ -84,6 +99,19 @@ export interface RenderOptions {
 /** The keys of the file as bytes. */
 export function vectorKeys(file: NegativeVectorFile): Record<string, Buffer> {
   return Object.fromEntries(Object.entries(file.keys).map(([name, key]) => [name, Buffer.from(key.hex, 'hex')]));
+}
+
+/** The JWK Set (RFC 7517 §5) of a verifier profile's ring, for MOCK_KEYS_FILE. */
+export function profileJwkSet(file: NegativeVectorFile, name: string): { keys: Record<string, string>[] } {
+  const profile = file.profiles[name];
+  if (profile === undefined) throw new Error(`no verifier profile ${JSON.stringify(name)}`);
+  return {
+    keys: profile.keys.map((keyName) => {
+      const key = file.keys[keyName];
+      if (key?.kid === undefined || key.alg === undefined) throw new Error(`profile ${name}: key ${keyName} needs a kid and an alg`);
+      return { kty: 'oct', kid: key.kid, alg: key.alg, use: 'sig', k: Buffer.from(key.hex, 'hex').toString('base64url') };
+    }),
+  };
 }
 
 const NUMERIC_DATES = ['iat', 'exp', 'nbf'] as const;

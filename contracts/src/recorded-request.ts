@@ -19,6 +19,35 @@ export interface TokenVerdict {
   readonly header?: JsonObject;
   /** Decoded claims, when they decode to a JSON object (even when invalid). */
   readonly claims?: JsonObject;
+  /** Why the token is invalid (issue 13): on every invalid verdict, absent on a valid one. */
+  readonly detail?: VerdictDetail;
+}
+
+/** Which verification step refused the token (mock-upstream/src/verify.ts runs them in this order). */
+export type VerdictCheck = 'presence' | 'structure' | 'header' | 'key' | 'signature' | 'claims' | 'time' | 'audience' | 'replay' | 'token';
+
+/** A diagnosis of an invalid token: which check failed and the facts a person needs to fix it. */
+export interface VerdictDetail {
+  readonly check: VerdictCheck;
+  /** The diagnosis in words, for the inspection page and logs. */
+  readonly summary: string;
+  /** For claims: each violation's zod path and reason. */
+  readonly violations?: readonly { readonly path: readonly (string | number)[]; readonly reason: string }[];
+  /** For time checks: how far the checked claim (`iat`, `exp` or `nbf`) is from the mock's clock, in seconds (positive: ahead). */
+  readonly skewS?: number;
+  /** For a replay: the entry that first carried this jti, when the journal still holds it. */
+  readonly firstSeen?: { readonly id: string; readonly receivedAt: string };
+  /** For SIGNATURE_INVALID: a key the signature would verify under, or none found. */
+  readonly signature?: SignatureDiagnosis;
+}
+
+export interface SignatureDiagnosis {
+  /** The key that verifies, described; undefined when no candidate did. */
+  readonly verifiesWith?: string;
+  /** What that key is: the secret in the other encoding, with stray whitespace, or another configured key. */
+  readonly kind?: 'other-encoding' | 'stray-whitespace' | 'other-key';
+  /** How many candidate keys were tried. */
+  readonly candidatesTried: number;
 }
 
 export interface BodyRecord {
@@ -53,4 +82,16 @@ export interface RecordedRequest {
   readonly body: BodyRecord;
   readonly token: TokenVerdict;
   readonly replayed: boolean;
+  /** The session header's value (MOCK_SESSION_HEADER, default x-mock-session) when the request carried one. */
+  readonly session?: string;
+  /** The id of the stub that answered (POST /__mock/stubs); absent when the echo answered. */
+  readonly stubId?: string;
+  /** The fault applied to the answer, with its resolved parameters (after jitter and rate). */
+  readonly fault?: AppliedFault;
+}
+
+/** A fault as applied to one answer: its name plus the parameters actually used. */
+export interface AppliedFault {
+  readonly type: string;
+  readonly [parameter: string]: string | number;
 }

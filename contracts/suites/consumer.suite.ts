@@ -8,11 +8,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildClaims } from '../src/token-contract.js';
 import type { VerdictCode } from '../src/verdict.js';
 import { DEFAULT_JWT_SECRET, decodeSecret } from '../src/token-config.js';
 import { craftToken, type CraftTokenOptions } from '../src/craft-token.js';
-import { loadNegativeVectors, renderToken, vectorKeys, type NegativeVector } from '../src/negative-vectors.js';
+import { loadNegativeVectors, profileJwkSet, renderToken, vectorKeys, type NegativeVector } from '../src/negative-vectors.js';
 import { describeRequest, sendRaw, type HeaderLine, type RawRequest, type RawResponse } from './raw-http.js';
 import { CASE_ID_HEADER, describeEntry, findRecorded, type MockEntry } from './mock-journal.js';
 import { startStack, type Stack } from './stack.js';
@@ -23,12 +26,28 @@ const TOKEN = tokenConfig.header;
 const KEY = tokenConfig.key;
 const windows = readMockWindows();
 
+const vectorFile = loadNegativeVectors();
+const profileNames = Object.keys(vectorFile.profiles);
+if (profileNames.length > 1) throw new Error(`the consumer suite starts one profile mock; negative-vectors.json names ${profileNames.join(', ')}`);
+const PROFILE = profileNames[0];
+const PROFILE_MOCK_NEEDS = PROFILE === undefined ? '' : `a mock started with MOCK_KEYS_FILE (the JWK Set of negative-vectors.json's ${PROFILE} keys), MOCK_ISSUER=${vectorFile.profiles[PROFILE]?.issuer} and MOCK_AUDIENCE=${vectorFile.profiles[PROFILE]?.audience}`;
+
 let stack: Stack;
+let keysDir: string | undefined;
 before(async () => {
-  stack = await startStack({ strictMock: true });
+  let profileMock: Record<string, string> | undefined;
+  if (PROFILE !== undefined) {
+    keysDir = mkdtempSync(join(tmpdir(), 'jwt-proxy-vectors-'));
+    const keysFile = join(keysDir, 'keys.json');
+    writeFileSync(keysFile, JSON.stringify(profileJwkSet(vectorFile, PROFILE)));
+    const profile = vectorFile.profiles[PROFILE]!;
+    profileMock = { MOCK_KEYS_FILE: keysFile, MOCK_ISSUER: profile.issuer, MOCK_AUDIENCE: profile.audience };
+  }
+  stack = await startStack({ strictMock: true, ...(profileMock !== undefined && { profileMock }) });
 });
 after(async () => {
   await stack?.stop();
+  if (keysDir !== undefined) rmSync(keysDir, { recursive: true, force: true });
 });
 
 // ---------------------------------------------------------------------------
@@ -62,6 +81,8 @@ interface ConsumerCase {
   /** The requests in order, fresh on each call (fresh jtis). A string means the case cannot run (skip reason). */
   steps(): Step[] | string;
   readonly method?: string;
+  /** Sent to the mock with the vectors' verifier profile (MOCK_PROFILE_URL) instead of the default one. */
+  readonly profile?: boolean;
 }
 
 /** A case of one request, written here; the negative vectors (below) add the rest. */
@@ -116,7 +137,6 @@ const handCases: SingleCase[] = [
 // mock's clock: the same parts, moved to now, with fresh jtis, signed with the
 // configured secret (contracts/src/negative-vectors.ts says how).
 
-const vectorFile = loadNegativeVectors();
 const sameWindows = vectorFile.clock.maxAgeS === windows.maxAgeS && vectorFile.clock.clockSkewS === windows.skewS;
 
 function vectorCase(vector: NegativeVector): ConsumerCase {
@@ -124,6 +144,7 @@ function vectorCase(vector: NegativeVector): ConsumerCase {
   return {
     title: `vector ${vector.name} (${vector.description})`,
     expected: last?.expected ?? 'TOKEN_VALID',
+    profile: vector.profile !== undefined,
     steps: () => {
       if (vector.dependsOnWindows && !sameWindows) {
         return `the vector assumes MOCK_MAX_AGE_S=${vectorFile.clock.maxAgeS} and MOCK_CLOCK_SKEW_S=${vectorFile.clock.clockSkewS}`;
@@ -216,6 +237,11 @@ function report(title: string, exchange: Exchange, expectation: string, problems
 
 for (const consumerCase of cases) {
   test(`mock verdict ${consumerCase.expected} for ${consumerCase.title}, in the echo and the journal`, async (t) => {
+    const mockUrl = consumerCase.profile ? stack.mockProfileUrl : stack.mockUrl;
+    if (mockUrl === undefined) {
+      t.skip(`MOCK_PROFILE_URL is unset: point it at ${PROFILE_MOCK_NEEDS} to run this case`);
+      return;
+    }
     const steps = consumerCase.steps();
     if (typeof steps === 'string') {
       t.skip(steps);
@@ -224,14 +250,14 @@ for (const consumerCase of cases) {
     const method = consumerCase.method ?? 'POST';
     const last = steps.length - 1;
     for (const [index, step] of steps.entries()) {
-      const exchange = await send(stack.mockUrl, method, step.headers, index === last ? 'plain' : `step${index + 1}`);
+      const exchange = await send(mockUrl, method, step.headers, index === last ? 'plain' : `step${index + 1}`);
       const problems: string[] = [];
       if (exchange.response.status !== 200) problems.push(`status ${exchange.response.status}, expected 200 (MOCK_REQUIRE_TOKEN unset)`);
       problems.push(...judge(index === last ? 'echo' : `step ${index + 1} echo`, parseBody(exchange.response), step.expected, false));
       // Earlier steps set the stage (a first use before a replay); the last one is also read back from the journal.
       let entry: MockEntry | undefined;
       if (index === last) {
-        const entries = await findRecorded(stack.mockUrl, exchange.marker, `/cc/${exchange.marker}`);
+        const entries = await findRecorded(mockUrl, exchange.marker, `/cc/${exchange.marker}`);
         if (entries.length !== 1) problems.push(`${entries.length} journal entries carry ${CASE_ID_HEADER}: ${exchange.marker}, expected 1`);
         entry = entries[0];
         if (entry !== undefined) problems.push(...judge('journal entry', entry, step.expected, false));
@@ -243,6 +269,8 @@ for (const consumerCase of cases) {
     }
   });
 
+  // The strict mock runs the default verifier: the profile vectors have no strict twin.
+  if (consumerCase.profile) continue;
   const strictStatus = consumerCase.expected === 'TOKEN_VALID' ? 200 : 401;
   test(`a MOCK_REQUIRE_TOKEN=true mock answers ${strictStatus}${strictStatus === 401 ? ` with ${consumerCase.expected}` : ''} for ${consumerCase.title}`, async (t) => {
     const strictUrl = stack.mockStrictUrl;

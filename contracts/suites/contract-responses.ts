@@ -13,6 +13,7 @@ export interface StackOrigins {
   readonly proxyPutUrl?: URL | undefined;
   readonly mockUrl: URL;
   readonly mockStrictUrl?: URL | undefined;
+  readonly mockProfileUrl?: URL | undefined;
 }
 
 export class ContractResponseError extends Error {
@@ -34,6 +35,14 @@ export function checkResponse(origin: URL, request: RawRequest, response: RawRes
   );
 }
 
+/** The same check for a response read with fetch: reads its body once and returns it. */
+export async function checkFetched(url: URL, method: string, response: Response): Promise<Buffer> {
+  const body = Buffer.from(await response.arrayBuffer());
+  const headers = [...response.headers].map(([name, value]) => [name, value] as const);
+  checkResponse(new URL(url.origin), { method, target: `${url.pathname}${url.search}` }, { status: response.status, headers, body, interim: [] });
+  return body;
+}
+
 /** Watches the stack's servers from now on; returns the stack unchanged. */
 export function checkResponsesOf<T extends StackOrigins>(stack: T): T {
   const watch = (url: URL | undefined, role: ContractRole): void => {
@@ -43,6 +52,7 @@ export function checkResponsesOf<T extends StackOrigins>(stack: T): T {
   watch(stack.proxyPutUrl, 'proxy');
   watch(stack.mockUrl, 'mock');
   watch(stack.mockStrictUrl, 'mock');
+  watch(stack.mockProfileUrl, 'mock');
   observeResponses(checkResponse);
   return stack;
 }

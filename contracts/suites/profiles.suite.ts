@@ -23,6 +23,7 @@ import { buildClaims } from '../src/token-contract.js';
 import type { VerdictCode } from '../src/verdict.js';
 import { CASE_ID_HEADER, describeEntry, findRecorded } from './mock-journal.js';
 import { MOCK_MAIN, PROXY_MAIN, startServer } from './stack.js';
+import { checkFetched, checkResponsesOf } from './contract-responses.js';
 import type { RunningServer } from './stack.js';
 
 const ISSUER = 'https://jwt-proxy.example';
@@ -75,19 +76,21 @@ before(async () => {
       JWT_AUDIENCE: `${AUDIENCE},billing-api`,
     },
   });
+  checkResponsesOf({ proxyUrl: proxy.url, mockUrl: mock.url });
 });
 after(async () => {
   await Promise.all([proxy?.stop(), mock?.stop()]);
 });
 
 async function post(origin: URL, marker: string, headers: Record<string, string> = {}): Promise<unknown> {
-  const response = await fetch(new URL(`/pf/${marker}`, origin), {
+  const url = new URL(`/pf/${marker}`, origin);
+  const response = await fetch(url, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json', [CASE_ID_HEADER]: marker },
     body: JSON.stringify({ marker }),
     signal: AbortSignal.timeout(10_000),
   });
-  return response.json();
+  return JSON.parse((await checkFetched(url, 'POST', response)).toString('utf8'));
 }
 
 test('provider: the proxy signs ES256 with the first key kid, and the mock verifies it through the proxy JWKS', async () => {
@@ -107,10 +110,11 @@ test('provider: the proxy signs ES256 with the first key kid, and the mock verif
 });
 
 test('provider: the JWKS serves the signing key public half only (no d, k, p, q, dp, dq, qi), never the HMAC key', async () => {
-  const response = await fetch(new URL('/.well-known/jwks.json', proxy.url), { signal: AbortSignal.timeout(10_000) });
+  const url = new URL('/.well-known/jwks.json', proxy.url);
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   assert.equal(response.status, 200);
   assert.match(response.headers.get('cache-control') ?? '', /max-age=\d+/);
-  const text = await response.text();
+  const text = (await checkFetched(url, 'GET', response)).toString('utf8');
   const doc = JSON.parse(text) as { keys: Record<string, unknown>[] };
   assert.deepEqual(doc.keys, [publicOnly(signer)].map((k) => ({ ...k, use: 'sig' })));
   for (const member of PRIVATE_JWK_MEMBERS) assert.equal(doc.keys.some((k) => member in k), false, member);

@@ -39,7 +39,7 @@ export interface ServerOptions {
 }
 
 const NOT_INHERITED = [
-  'PROXY_URL', 'PROXY_PUT_URL', 'MOCK_URL', 'MOCK_STRICT_URL', 'MOCK_URL_FROM_PROXY',
+  'PROXY_URL', 'PROXY_PUT_URL', 'MOCK_URL', 'MOCK_STRICT_URL', 'MOCK_PROFILE_URL', 'MOCK_URL_FROM_PROXY',
   'UPSTREAM_URL', 'JWT_METHODS', 'MOCK_REQUIRE_TOKEN', 'MOCK_JOURNAL_FILE', 'PROXY_ALLOWED_HOSTS', 'WORKERS',
 ];
 
@@ -135,6 +135,8 @@ export interface StackNeeds {
   readonly putProxy?: boolean;
   /** A mock with MOCK_REQUIRE_TOKEN=true (MOCK_STRICT_URL). */
   readonly strictMock?: boolean;
+  /** A mock with a verifier profile, started with these variables (MOCK_PROFILE_URL; issue 14's profile vectors). */
+  readonly profileMock?: Readonly<Record<string, string>>;
 }
 
 export interface Stack {
@@ -145,6 +147,7 @@ export interface Stack {
   readonly proxyUrl?: URL;
   readonly proxyPutUrl?: URL;
   readonly mockStrictUrl?: URL;
+  readonly mockProfileUrl?: URL;
   /** Log tails of the servers this stack started (empty in external mode). */
   logTails(): string;
   stop(): Promise<void>;
@@ -182,6 +185,7 @@ async function openStack(needs: StackNeeds, env: NodeJS.ProcessEnv): Promise<Sta
       proxyUrl,
       proxyPutUrl: urlFrom(env, 'PROXY_PUT_URL'),
       mockStrictUrl: urlFrom(env, 'MOCK_STRICT_URL'),
+      mockProfileUrl: urlFrom(env, 'MOCK_PROFILE_URL'),
       logTails: () => '',
       stop: async () => undefined,
     };
@@ -201,9 +205,10 @@ async function openStack(needs: StackNeeds, env: NodeJS.ProcessEnv): Promise<Sta
     return settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : undefined));
   };
   try {
-    const [mock, strict] = await wave([
+    const [mock, strict, profile] = await wave([
       startServer({ name: 'mock', script: MOCK_MAIN }),
       needs.strictMock ? startServer({ name: 'mock-strict', script: MOCK_MAIN, env: { MOCK_REQUIRE_TOKEN: 'true' } }) : undefined,
+      needs.profileMock ? startServer({ name: 'mock-profile', script: MOCK_MAIN, env: needs.profileMock }) : undefined,
     ]);
     const upstream = { UPSTREAM_URL: mock!.url.origin, SHUTDOWN_GRACE_MS: '1000' };
     const [proxy, put] = await wave([
@@ -217,6 +222,7 @@ async function openStack(needs: StackNeeds, env: NodeJS.ProcessEnv): Promise<Sta
       proxyUrl: proxy?.url,
       proxyPutUrl: put?.url,
       mockStrictUrl: strict?.url,
+      mockProfileUrl: profile?.url,
       logTails: () => servers.map((server) => server.logTail()).join('\n'),
       stop,
     };

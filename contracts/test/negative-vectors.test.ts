@@ -9,21 +9,42 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
-import { loadNegativeVectors, renderToken, shiftClaims, vectorKeys, type VectorStep } from '../src/negative-vectors.js';
+import { loadNegativeVectors, renderToken, shiftClaims, vectorKeys, type NegativeVector, type VectorStep } from '../src/negative-vectors.js';
 import { VERDICT_CODES } from '../src/verdict.js';
 
 const file = loadNegativeVectors();
 const keys = vectorKeys(file);
 const contractKey = keys.contract!;
 
-function jsonwebtokenAccepts(tokens: readonly string[], seen: Set<string>): boolean {
-  if (tokens.length !== 1) return false;
+/** The key and algorithm a verifier of this case picks for the token: by kid in the profile's ring, else the contract secret with HS512. */
+function keyFor(vector: NegativeVector, token: string): { key: Buffer; algorithms: jwt.Algorithm[] } | undefined {
+  let kid: unknown;
   try {
-    const { header, payload } = jwt.verify(tokens[0]!, contractKey, {
-      algorithms: ['HS512'],
+    kid = (jwt.decode(token, { complete: true })?.header as { kid?: unknown } | undefined)?.kid;
+  } catch {
+    kid = undefined; // undecodable: verify refuses it under any key
+  }
+  if (kid === undefined) return { key: contractKey, algorithms: ['HS512'] };
+  const ring = vector.profile === undefined ? [] : file.profiles[vector.profile]!.keys;
+  const name = ring.find((keyName) => file.keys[keyName]?.kid === kid);
+  const entry = name === undefined ? undefined : file.keys[name];
+  return entry?.alg === undefined ? undefined : { key: keys[name!]!, algorithms: [entry.alg] };
+}
+
+function jsonwebtokenAccepts(vector: NegativeVector, tokens: readonly string[], seen: Set<string>): boolean {
+  if (tokens.length !== 1) return false;
+  const chosen = keyFor(vector, tokens[0]!);
+  if (chosen === undefined) return false;
+  const profile = vector.profile === undefined ? undefined : file.profiles[vector.profile];
+  try {
+    const { header, payload } = jwt.verify(tokens[0]!, chosen.key, {
+      algorithms: chosen.algorithms,
       clockTimestamp: file.clock.now,
+      // exp and nbf get the clock skew as their tolerance, as iat does.
+      clockTolerance: file.clock.clockSkewS,
       maxAge: file.clock.maxAgeS,
       complete: true,
+      ...(profile !== undefined && { issuer: profile.issuer, audience: profile.audience }),
     });
     if (header.typ !== 'JWT' || typeof payload !== 'object') return false;
     const { iat, jti, payload: inner } = payload as { iat?: unknown; jti?: unknown; payload?: { user?: unknown; date?: unknown } };
@@ -43,7 +64,7 @@ for (const vector of file.cases) {
     const seen = new Set<string>();
     for (const [index, step] of vector.steps.entries()) {
       const tokens = step.send.map((name) => vector.tokens[name]?.token ?? assert.fail(`step ${index} names the unknown token ${name}`));
-      assert.equal(jsonwebtokenAccepts(tokens, seen), step.expected === 'TOKEN_VALID', `step ${index + 1} of ${vector.name}: ${vector.description}`);
+      assert.equal(jsonwebtokenAccepts(vector, tokens, seen), step.expected === 'TOKEN_VALID', `step ${index + 1} of ${vector.name}: ${vector.description}`);
     }
   });
 }

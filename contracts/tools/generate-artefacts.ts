@@ -5,7 +5,8 @@
  *   contracts/openapi.yaml, nodes only:  ProxyErrorCode.enum  <- proxy/src/errors.ts
  *                                        MockErrorCode.enum   <- mock-upstream/src/app.ts
  *                                        VerdictCode.enum     <- contracts/src/verdict.ts
- *                                        TokenHeader, TokenClaims <- the zod schemas
+ *                                        JwkAlgorithm.enum, PrivateJwkMember.enum <- contracts/src/jwk-set.ts
+ *                                        TokenHeader, TokenHeaderKeyRing, TokenClaims, DecodedToken <- the zod schemas
  *   contracts/negative-vectors.json, the `token` of each vector token <- its parts (contracts/src/negative-vectors.ts)
  * Everything else in openapi.yaml is hand-written and kept as it is (comments too).
  *
@@ -18,7 +19,8 @@ import { parseDocument } from 'yaml';
 import { PROXY_ERROR_STATUS } from '../../proxy/src/errors.js';
 import { MOCK_ERROR_CODES } from '../../mock-upstream/src/app.js';
 import { VERDICT_CODES } from '../src/verdict.js';
-import { jsonSchemaOf, PUBLISHED_TOKEN_SCHEMAS, tokenSchemaDocument } from '../src/token-schema.js';
+import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS } from '../src/jwk-set.js';
+import { decodedTokenSchema, jsonSchemaOf, PUBLISHED_TOKEN_SCHEMAS, tokenSchemaDocument } from '../src/token-schema.js';
 import { NEGATIVE_VECTORS_FILE, renderToken, vectorKeys, type NegativeVectorFile } from '../src/negative-vectors.js';
 
 /** contracts/, from dist/contracts/tools/ or contracts/tools/. */
@@ -31,12 +33,16 @@ export interface GeneratorInputs {
   readonly proxyErrorCodes: readonly string[];
   readonly mockErrorCodes: readonly string[];
   readonly verdictCodes: readonly string[];
+  readonly jwkAlgorithms: readonly string[];
+  readonly privateJwkMembers: readonly string[];
 }
 
 export const CODE_INPUTS: GeneratorInputs = Object.freeze({
   proxyErrorCodes: Object.keys(PROXY_ERROR_STATUS),
   mockErrorCodes: [...MOCK_ERROR_CODES],
   verdictCodes: [...VERDICT_CODES],
+  jwkAlgorithms: [...JWK_ALGORITHMS],
+  privateJwkMembers: [...PRIVATE_JWK_MEMBERS],
 });
 
 /** Same options on every write, so an unchanged document round-trips byte for byte. */
@@ -54,9 +60,13 @@ export function generateOpenApi(text: string, inputs: GeneratorInputs = CODE_INP
   setEnum('ProxyErrorCode', inputs.proxyErrorCodes);
   setEnum('MockErrorCode', inputs.mockErrorCodes);
   setEnum('VerdictCode', inputs.verdictCodes);
+  setEnum('JwkAlgorithm', inputs.jwkAlgorithms);
+  setEnum('PrivateJwkMember', inputs.privateJwkMembers);
   for (const published of Object.values(PUBLISHED_TOKEN_SCHEMAS)) {
     doc.setIn([...schemas, published.openApiName], doc.createNode(jsonSchemaOf(published)));
   }
+  const decoded = decodedTokenSchema((_name, published) => `#/components/schemas/${published.openApiName}`);
+  doc.setIn([...schemas, 'DecodedToken'], doc.createNode({ description: "the token's two JSON parts, decoded (as contracts/token.schema.json validates them)", ...decoded }));
   return doc.toString(YAML_OUTPUT);
 }
 

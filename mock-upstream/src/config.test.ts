@@ -18,6 +18,10 @@ describe('parseConfig', () => {
       bodyLimit: 65_536,
       journalFile: undefined,
       logLevel: 'info',
+      sessionHeader: 'x-mock-session',
+      allowedHosts: new Set(['localhost', '127.0.0.1', '::1', 'mock-upstream', 'mock-strict']),
+      sseBufferBytes: 1_048_576,
+      faultSeed: undefined,
     });
     assert.equal(config.token.header, 'x-my-jwt');
     assert.equal(config.token.secretEncoding, 'utf8');

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { EnvReader, parseJwkSet, readTokenConfig } from '../../contracts/src/index.js';
 import type { Env, SetKey, TokenConfig } from '../../contracts/src/index.js';
+import { defaultAllowedHosts, hostName } from './host-guard.js';
+import type { AllowedHosts } from './host-guard.js';
 
 /** HTTP_PORT default: the proxy's default UPSTREAM_URL points here. */
 export const DEFAULT_HTTP_PORT = 8081;
@@ -24,6 +26,10 @@ export const DEFAULT_BODY_LIMIT = 65_536;
 /** Upper bounds keep a typo from turning the mock into a memory hog. */
 export const MAX_JOURNAL_SIZE = 1_000_000;
 export const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+/** MOCK_SESSION_HEADER default: the header whose value an entry records as its session (issue 13). */
+export const DEFAULT_SESSION_HEADER = 'x-mock-session';
+/** MOCK_SSE_BUFFER_BYTES default: unread bytes an event subscriber may hold before it is dropped (1 MiB). */
+export const DEFAULT_SSE_BUFFER_BYTES = 1_048_576;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 /** LOG_LEVEL default: start-up, shutdown and warnings; `debug` adds one line per recorded request. */
@@ -57,15 +63,49 @@ export interface MockConfig {
   /** Append-only JSON Lines journal; undefined keeps the journal in memory only. */
   readonly journalFile: string | undefined;
   readonly logLevel: LogLevel;
+  /** Lower-case name of the session header. */
+  readonly sessionHeader: string;
+  /** Host names the /__mock API and page answer (MOCK_ALLOWED_HOSTS). */
+  readonly allowedHosts: AllowedHosts;
+  readonly sseBufferBytes: number;
+  /** Seed of the fault-probability generator (MOCK_FAULT_SEED); undefined: not reproducible. */
+  readonly faultSeed: number | undefined;
+}
+
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HOST_NAME = /^[0-9a-z.:_-]+$/;
+
+function readSessionHeader(reader: EnvReader): string {
+  const name = reader.string('MOCK_SESSION_HEADER', DEFAULT_SESSION_HEADER).toLowerCase();
+  if (!FIELD_NAME.test(name)) reader.problem('MOCK_SESSION_HEADER', 'must be an HTTP field name (RFC 9110 §5.1)', DEFAULT_SESSION_HEADER);
+  return name;
+}
+
+/** MOCK_ALLOWED_HOSTS: comma-separated names (ports ignored), or `*` for any Host. */
+function readAllowedHosts(reader: EnvReader, listenHost: string): AllowedHosts {
+  const raw = reader.raw('MOCK_ALLOWED_HOSTS')?.trim();
+  if (raw === undefined || raw === '') return new Set(defaultAllowedHosts(listenHost));
+  if (raw === '*') return '*';
+  const names = raw.split(',').map((item) => hostName(item)).filter((name) => name !== '');
+  if (names.length === 0 || !names.every((name) => HOST_NAME.test(name))) {
+    reader.problem('MOCK_ALLOWED_HOSTS', 'must be * or a comma-separated list of host names or addresses', 'localhost,127.0.0.1,mock-upstream');
+  }
+  return new Set(names);
+}
+
+function readFaultSeed(reader: EnvReader): number | undefined {
+  if (reader.raw('MOCK_FAULT_SEED') === undefined) return undefined;
+  return reader.integer('MOCK_FAULT_SEED', 0, 0, 4_294_967_295, '42');
 }
 
 /** Parses the environment; throws one ConfigError naming every invalid variable. */
 export function parseConfig(env: Env): MockConfig {
   const reader = new EnvReader(env);
   const token = readTokenConfig(reader);
+  const host = reader.string('HOST', DEFAULT_HOST);
   const config: MockConfig = {
     port: reader.integer('HTTP_PORT', DEFAULT_HTTP_PORT, 0, 65_535, '8081'),
-    host: reader.string('HOST', DEFAULT_HOST),
+    host,
     token: Object.freeze(token),
     profile: readProfileConfig(reader),
     requireToken: reader.boolean('MOCK_REQUIRE_TOKEN', DEFAULT_REQUIRE_TOKEN),
@@ -75,6 +115,10 @@ export function parseConfig(env: Env): MockConfig {
     bodyLimit: reader.integer('MOCK_BODY_LIMIT', DEFAULT_BODY_LIMIT, 0, MAX_BODY_LIMIT, '65536'),
     journalFile: reader.raw('MOCK_JOURNAL_FILE')?.trim(),
     logLevel: reader.oneOf('LOG_LEVEL', LOG_LEVELS, DEFAULT_LOG_LEVEL),
+    sessionHeader: readSessionHeader(reader),
+    allowedHosts: readAllowedHosts(reader, host),
+    sseBufferBytes: reader.integer('MOCK_SSE_BUFFER_BYTES', DEFAULT_SSE_BUFFER_BYTES, 1024, 1_073_741_824, '1048576'),
+    faultSeed: readFaultSeed(reader),
   };
   reader.finish();
   return Object.freeze(config);

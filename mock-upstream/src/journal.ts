@@ -26,8 +26,25 @@ export interface JournalFilter {
   readonly path?: string;
   readonly valid?: boolean;
   readonly code?: VerdictCode;
+  /** Exact value of the session header (issue 13). */
+  readonly session?: string;
+  /** Exact `jti` claim, so the jti in a proxy log line finds its entry. */
+  readonly jti?: string;
+  /** Only entries recorded after the entry with this id. */
+  readonly since?: string;
   /** At most this many entries. */
   readonly limit?: number;
+}
+
+/** True when the entry passes every criterion of the filter except `since` and `limit`. */
+export function matchesFilter(entry: JournalEntry, filter: JournalFilter): boolean {
+  if (filter.method !== undefined && entry.method.toUpperCase() !== filter.method.toUpperCase()) return false;
+  if (filter.path !== undefined && !entry.path.startsWith(filter.path)) return false;
+  if (filter.valid !== undefined && entry.token.valid !== filter.valid) return false;
+  if (filter.code !== undefined && entry.token.code !== filter.code) return false;
+  if (filter.session !== undefined && entry.session !== filter.session) return false;
+  if (filter.jti !== undefined && entry.token.claims?.jti !== filter.jti) return false;
+  return true;
 }
 
 export interface JournalStats {
@@ -44,18 +61,36 @@ export interface JournalOptions {
   readonly warn: (details: Record<string, unknown>, message: string) => void;
 }
 
+/** A kept entry and its arrival number, which orders `since=`. */
+interface Slot {
+  readonly entry: JournalEntry;
+  readonly seq: number;
+}
+
+/** Counts of one scope: the whole journal or one session. */
+interface Counts {
+  total: number;
+  byCode: Record<VerdictCode, number>;
+}
+
 export class Journal {
   readonly #size: number;
+  readonly #file: string | undefined;
   /** Oldest first; indexes before #start have been evicted and are compacted away lazily. */
-  #entries: (JournalEntry | undefined)[] = [];
+  #slots: (Slot | undefined)[] = [];
   #start = 0;
-  readonly #byId = new Map<string, JournalEntry>();
-  #byCode = zeroCounts();
-  #total = 0;
+  #seq = 0;
+  readonly #byId = new Map<string, Slot>();
+  /** The first kept entry that carried each jti with an otherwise valid token: a replay's first sighting. */
+  readonly #firstValidByJti = new Map<string, Slot>();
+  #counts: Counts = zeroCounts();
+  /** Counts per session, since start or that session's last clear (small: one record per session name). */
+  readonly #sessionCounts = new Map<string, Counts>();
   #fd: number | undefined;
 
   constructor(options: JournalOptions) {
     this.#size = options.size;
+    this.#file = options.file;
     if (options.file !== undefined) {
       for (const entry of loadFile(options.file, options.size, options.warn)) this.#keep(entry);
       this.#fd = openSync(options.file, 'a');
@@ -64,7 +99,7 @@ export class Journal {
 
   /** Entries currently kept. */
   get length(): number {
-    return this.#entries.length - this.#start;
+    return this.#slots.length - this.#start;
   }
 
   /** Records an entry, newest; appends it to the file first when there is one. */
@@ -74,40 +109,69 @@ export class Journal {
   }
 
   get(id: string): JournalEntry | undefined {
-    return this.#byId.get(id);
+    return this.#byId.get(id)?.entry;
+  }
+
+  /** True when `id` names a kept entry (for validating `since=`). */
+  has(id: string): boolean {
+    return this.#byId.has(id);
   }
 
   /** Entries matching the filter, newest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    const method = filter.method?.toUpperCase();
+    return [...this.iterate(filter)];
+  }
+
+  /** Like list(), lazily: the journal API streams this instead of building one large array. */
+  *iterate(filter: JournalFilter = {}): Generator<JournalEntry> {
     const limit = filter.limit ?? Number.POSITIVE_INFINITY;
-    const result: JournalEntry[] = [];
-    for (let i = this.#entries.length - 1; i >= this.#start && result.length < limit; i--) {
-      const entry = this.#entries[i];
+    const after = filter.since === undefined ? -1 : (this.#byId.get(filter.since)?.seq ?? Number.POSITIVE_INFINITY);
+    let count = 0;
+    for (let i = this.#slots.length - 1; i >= this.#start && count < limit; i--) {
+      const slot = this.#slots[i];
       /* c8 ignore next -- indexes from #start on are always filled */
-      if (entry === undefined) continue;
-      if (method !== undefined && entry.method.toUpperCase() !== method) continue;
-      if (filter.path !== undefined && !entry.path.startsWith(filter.path)) continue;
-      if (filter.valid !== undefined && entry.token.valid !== filter.valid) continue;
-      if (filter.code !== undefined && entry.token.code !== filter.code) continue;
-      result.push(entry);
+      if (slot === undefined) continue;
+      if (slot.seq <= after) break;
+      if (!matchesFilter(slot.entry, filter)) continue;
+      count += 1;
+      yield slot.entry;
     }
-    return result;
   }
 
-  /** Counts of every entry recorded (or loaded) since start or the last clear, by verdict code. */
-  stats(): JournalStats {
-    return { total: this.#total, byCode: { ...this.#byCode } };
+  /** True when `entry` was recorded after the entry `sinceId` (an unknown id: nothing is after it). */
+  isAfter(entry: JournalEntry, sinceId: string): boolean {
+    const since = this.#byId.get(sinceId);
+    const slot = this.#byId.get(entry.id);
+    return since !== undefined && slot !== undefined && slot.seq > since.seq;
   }
 
-  /** Forgets every entry, in memory and in the file. */
-  clear(): void {
+  /** The first kept entry whose otherwise valid token carried this jti. */
+  firstValidWithJti(jti: string): JournalEntry | undefined {
+    return this.#firstValidByJti.get(jti)?.entry;
+  }
+
+  /**
+   * Counts of every entry recorded (or loaded) since start or the last clear, by verdict code;
+   * with a session, of that session's entries since its last clear.
+   */
+  stats(session?: string): JournalStats {
+    const counts = session === undefined ? this.#counts : (this.#sessionCounts.get(session) ?? zeroCounts());
+    return { total: counts.total, byCode: { ...counts.byCode } };
+  }
+
+  /** Forgets every entry (or one session's), in memory and in the file. */
+  clear(session?: string): void {
+    if (session !== undefined) {
+      this.#clearSession(session);
+      return;
+    }
     if (this.#fd !== undefined) ftruncateSync(this.#fd, 0);
-    this.#entries = [];
+    this.#slots = [];
     this.#start = 0;
     this.#byId.clear();
-    this.#byCode = zeroCounts();
-    this.#total = 0;
+    this.#firstValidByJti.clear();
+    this.#counts = zeroCounts();
+    this.#sessionCounts.clear();
   }
 
   close(): void {
@@ -115,27 +179,69 @@ export class Journal {
     this.#fd = undefined;
   }
 
+  #clearSession(session: string): void {
+    const kept: Slot[] = [];
+    for (let i = this.#start; i < this.#slots.length; i++) {
+      const slot = this.#slots[i];
+      /* c8 ignore next -- indexes from #start on are always filled */
+      if (slot === undefined) continue;
+      if (slot.entry.session === session) this.#forget(slot);
+      else kept.push(slot);
+    }
+    this.#slots = kept;
+    this.#start = 0;
+    this.#sessionCounts.delete(session);
+    if (this.#fd !== undefined && this.#file !== undefined) {
+      // The file must hold what memory holds: rewrite it (a rename, as at load) and append from there.
+      closeSync(this.#fd);
+      writeAtomically(this.#file, kept.map((slot) => slot.entry));
+      this.#fd = openSync(this.#file, 'a');
+    }
+  }
+
   #keep(entry: JournalEntry): void {
-    this.#entries.push(entry);
-    this.#byId.set(entry.id, entry);
-    this.#total += 1;
-    if (Object.hasOwn(this.#byCode, entry.token.code)) this.#byCode[entry.token.code] += 1;
+    this.#seq += 1;
+    const slot: Slot = { entry, seq: this.#seq };
+    this.#slots.push(slot);
+    this.#byId.set(entry.id, slot);
+    const jti = entry.token.claims?.jti;
+    if (typeof jti === 'string' && entry.token.valid && !this.#firstValidByJti.has(jti)) {
+      this.#firstValidByJti.set(jti, slot);
+    }
+    count(this.#counts, entry.token.code);
+    if (entry.session !== undefined) {
+      let counts = this.#sessionCounts.get(entry.session);
+      if (counts === undefined) this.#sessionCounts.set(entry.session, (counts = zeroCounts()));
+      count(counts, entry.token.code);
+    }
     if (this.length > this.#size) {
-      const evicted = this.#entries[this.#start];
-      this.#entries[this.#start] = undefined;
+      const evicted = this.#slots[this.#start];
+      this.#slots[this.#start] = undefined;
       this.#start += 1;
-      if (evicted !== undefined && this.#byId.get(evicted.id) === evicted) this.#byId.delete(evicted.id);
+      if (evicted !== undefined) this.#forget(evicted);
     }
     // Compact once the evicted prefix is as long as the kept part: amortised O(1) per entry.
     if (this.#start >= this.#size) {
-      this.#entries = this.#entries.slice(this.#start);
+      this.#slots = this.#slots.slice(this.#start);
       this.#start = 0;
     }
   }
+
+  /** Drops the indexes that point at a slot leaving the journal. */
+  #forget(slot: Slot): void {
+    if (this.#byId.get(slot.entry.id) === slot) this.#byId.delete(slot.entry.id);
+    const jti = slot.entry.token.claims?.jti;
+    if (typeof jti === 'string' && this.#firstValidByJti.get(jti) === slot) this.#firstValidByJti.delete(jti);
+  }
 }
 
-function zeroCounts(): Record<VerdictCode, number> {
-  return Object.fromEntries(VERDICT_CODES.map((code) => [code, 0])) as Record<VerdictCode, number>;
+function count(counts: Counts, code: VerdictCode): void {
+  counts.total += 1;
+  if (Object.hasOwn(counts.byCode, code)) counts.byCode[code] += 1;
+}
+
+function zeroCounts(): Counts {
+  return { total: 0, byCode: Object.fromEntries(VERDICT_CODES.map((code) => [code, 0])) as Record<VerdictCode, number> };
 }
 
 /** Reads the newest `size` entries of a JSON Lines journal and rewrites the file with just those. */
@@ -164,10 +270,15 @@ function loadFile(file: string, size: number, warn: JournalOptions['warn']): Jou
   const kept = entries.slice(-size);
   // Rewrite so the file holds exactly what is in memory and ends with a newline,
   // or the next append would be glued to a torn line.
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, kept.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-  renameSync(temporary, file);
+  writeAtomically(file, kept);
   return kept;
+}
+
+/** Replaces the file with these entries, through a rename so a crash leaves the old file whole. */
+function writeAtomically(file: string, entries: readonly JournalEntry[]): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  renameSync(temporary, file);
 }
 
 function parseEntry(line: string): JournalEntry | undefined {

@@ -93,11 +93,30 @@ describe('journal API', () => {
 
   it('describes its settings for the page', async () => {
     const { body } = await getJson<unknown>(`${mock.base}/__mock/info`);
-    assert.deepEqual(body, { header: 'x-my-jwt', requireToken: false, clockSkewS: 60, maxAgeS: 300, journalSize: 1000, bodyLimit: 65536, journalFile: false });
+    assert.deepEqual(body, {
+      header: 'x-my-jwt',
+      requireToken: false,
+      clockSkewS: 60,
+      maxAgeS: 300,
+      journalSize: 1000,
+      bodyLimit: 65536,
+      journalFile: false,
+      sessionHeader: 'x-mock-session',
+      allowedHosts: ['localhost', '127.0.0.1', '::1', 'mock-upstream', 'mock-strict'],
+      faultSeed: null,
+      stubs: 0,
+      waiters: 0,
+      subscribers: 0,
+      subscribersDropped: 0,
+    });
   });
 
   const wrongMethods: [string, string, string][] = [
     ['POST', '/__mock/requests', 'GET, HEAD, DELETE'],
+    ['POST', '/__mock/requests/wait', 'GET'],
+    ['POST', '/__mock/requests.har', 'GET, HEAD'],
+    ['PUT', '/__mock/stubs', 'GET, HEAD, POST, DELETE'],
+    ['POST', '/__mock/stubs/x', 'GET, HEAD, DELETE'],
     ['DELETE', '/__mock/requests/x', 'GET, HEAD'],
     ['PUT', '/__mock/stats', 'GET, HEAD'],
     ['POST', '/__mock/info', 'GET, HEAD'],

@@ -57,7 +57,13 @@ describe('echo', () => {
     assert.equal(status, 200);
     assert.equal(body.method, 'GET');
     assert.equal(body.query, '');
-    assert.deepEqual(body.token, { present: false, valid: false, code: 'TOKEN_MISSING', message: 'no token header was present' });
+    assert.deepEqual(body.token, {
+      present: false,
+      valid: false,
+      code: 'TOKEN_MISSING',
+      message: 'no token header was present',
+      detail: { check: 'presence', summary: 'presence check failed: no token header was present' },
+    });
     assert.deepEqual(body.body, { bytes: 0, sha256: sha256(''), text: '', truncated: false });
   });
 

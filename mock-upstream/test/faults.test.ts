@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { MAX_FAULT_DELAY_MS, parseFaults } from '../src/app.js';
+import { parseFaults } from '../src/fault-headers.js';
+import { MAX_FAULT_DELAY_MS } from '../src/faults.js';
 import type { JournalEntry } from '../src/journal.js';
 import { getJson, rawRequest, startMock, subscribe } from './helpers.js';
 import type { Mock } from './helpers.js';
@@ -106,4 +107,70 @@ describe('parseFaults', () => {
   it('returns no faults given none', () => {
     assert.deepEqual(parseFaults({}), { delayMs: 0, close: false });
   });
+});
+
+describe('x-mock-fault on the wire (direct to the mock)', () => {
+  let mock: Mock;
+  before(async () => {
+    mock = await startMock({ MOCK_FAULT_SEED: '11' });
+  });
+  after(() => mock.close());
+
+  const ask = (fault: string): Promise<string> =>
+    rawRequest(mock.port, `POST /wire HTTP/1.1\r\nHost: h\r\nx-mock-fault: ${fault}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi`).then((r) => r.raw);
+
+  it('reset sends nothing at all', async () => {
+    assert.equal(await ask('reset'), '');
+  });
+
+  it('malformed-chunk sends a chunked head, one good chunk, then a chunk-size that is not hex', async () => {
+    const raw = await ask('malformed-chunk');
+    assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(raw, /transfer-encoding: chunked\r\n/i);
+    assert.match(raw, /\r\n\r\n[0-9a-f]+\r\n[\s\S]+\r\nzz\r\n$/);
+  });
+
+  it('reset-mid-body sends the head with the full Content-Length but only half the body', async () => {
+    const raw = await ask('reset-mid-body');
+    const split = raw.indexOf('\r\n\r\n');
+    const length = Number(/content-length: (\d+)/i.exec(raw.slice(0, split))?.[1]);
+    assert.equal(raw.length - split - 4, Math.floor(length / 2));
+  });
+
+  it('random-then-close sends that many bytes from the seeded generator: the same for the same seed', async () => {
+    const other = await startMock({ MOCK_FAULT_SEED: '11' });
+    try {
+      const first = await rawRequest(other.port, 'GET /r HTTP/1.1\r\nHost: h\r\nx-mock-fault: random-then-close; bytes=32\r\nConnection: close\r\n\r\n');
+      const again = await startMock({ MOCK_FAULT_SEED: '11' });
+      const second = await rawRequest(again.port, 'GET /r HTTP/1.1\r\nHost: h\r\nx-mock-fault: random-then-close; bytes=32\r\nConnection: close\r\n\r\n');
+      await again.close();
+      assert.equal(Buffer.byteLength(first.raw, 'latin1') > 0, true);
+      assert.equal(first.raw, second.raw);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('interim 103 sends Early Hints before the final answer', async () => {
+    const raw = await ask('interim');
+    assert.match(raw, /^HTTP\/1\.1 103 Early Hints\r\n[\s\S]*HTTP\/1\.1 200 OK\r\n/);
+  });
+
+  const bad: [string, RegExp][] = [
+    ['explode', /x-mock-fault\.type: .*\(one of reset, reset-mid-body/],
+    ['dribble; bytes=0', /x-mock-fault\.bytes: /],
+    ['delay', /x-mock-fault\.ms: /],
+    ['reset; rate=2', /x-mock-fault\.rate: /],
+    ['reset; nonsense', /parameter "nonsense" is not key=value/],
+    ['reset; colour=red', /Unrecognized key/],
+  ];
+  for (const [header, problem] of bad) {
+    it(`x-mock-fault: ${header} gets 400 FAULT_HEADER_INVALID naming the parameter, and is still recorded`, async () => {
+      const { status, body } = await getJson<Answer>(`${mock.base}/bad-fault`, { method: 'POST', headers: { 'x-mock-fault': header } });
+      assert.equal(status, 400);
+      assert.equal(body.error?.code, 'FAULT_HEADER_INVALID');
+      assert.match(body.error?.message ?? '', problem);
+      assert.equal((await getJson<JournalEntry>(`${mock.base}/__mock/requests/${body.id}`)).status, 200);
+    });
+  }
 });

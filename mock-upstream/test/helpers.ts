@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { get } from 'node:http';
+import { get, request } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Env } from '../../contracts/src/index.js';
 import { createApp } from '../src/app.js';
@@ -79,7 +79,8 @@ export async function rawRequest(port: number, request: string | Buffer, options
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
   socket.on('error', () => undefined);
-  const closed = once(socket, 'close');
+  // Not once(): it rejects on 'error', and a reset is an outcome here, not a failure.
+  const closed = new Promise((resolve) => socket.on('close', resolve));
   socket.write(request, () => {
     if (options.hangUp === true) socket.destroy();
   });
@@ -140,8 +141,8 @@ export class EventReader {
   }
 }
 
-export async function subscribe(mock: Mock): Promise<EventReader> {
-  const request = get(`${mock.base}/__mock/events`);
+export async function subscribe(mock: Mock, query = ''): Promise<EventReader> {
+  const request = get(`${mock.base}/__mock/events${query}`);
   const [response] = (await once(request, 'response')) as [IncomingMessage];
   if (response.statusCode !== 200 || response.headers['content-type'] !== 'text/event-stream; charset=utf-8') {
     throw new Error(`not an event stream: ${response.statusCode} ${response.headers['content-type']}`);
@@ -152,3 +153,49 @@ export async function subscribe(mock: Mock): Promise<EventReader> {
   return reader;
 }
 
+
+export interface Outcome {
+  /** Final status; 0 when no head arrived. */
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Interim (1xx) statuses seen before the final head. */
+  interim: number[];
+  body: Buffer;
+  /** True when the body ended as framed; false when the response was aborted. */
+  complete: boolean;
+  /** The client-side error code when the exchange failed (e.g. ECONNRESET). */
+  error: string | undefined;
+}
+
+/** One request on a fresh connection, reporting how it ended instead of throwing: for fault cases. */
+export function exchange(
+  port: number,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const interim: number[] = [];
+    const outcome = (patch: Partial<Outcome>): Outcome => ({ status: 0, headers: {}, interim, body: Buffer.alloc(0), complete: false, error: undefined, ...patch });
+    const req = request({ host: '127.0.0.1', port, method: options.method ?? 'POST', path: options.path ?? '/', headers: options.headers, agent: false });
+    req.on('information', (info) => interim.push(info.statusCode));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const done = (error: string | undefined): void =>
+        resolve(outcome({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), complete: res.complete && error === undefined, error }));
+      res.on('end', () => done(undefined));
+      res.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+      res.on('aborted', () => done('aborted'));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => resolve(outcome({ error: error.code ?? error.message })));
+    req.end(options.body);
+  });
+}
+
+/** Polls `condition` every 10 ms until true; fails after `timeoutMs` (a bounded wait, for server-side state). */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
