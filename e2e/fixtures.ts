@@ -51,27 +51,46 @@ export type { RecordedRequest as JournalEntry, TokenVerdict } from '../contracts
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
-/** Reads the mock's journal over its API. */
+/** The mock's session header (MOCK_SESSION_HEADER's default): every test's requests carry its own value. */
+export const MOCK_SESSION_HEADER = 'x-mock-session';
+/** How long a test waits for the mock to record a request (the mock's wait endpoint caps it at 60 s). */
+export const RECORD_WAIT_MS = 10_000;
+
+/**
+ * Reads the mock's journal over its API, within one test's session (issue 13): with 2 workers, no
+ * test reads another's records. Waits use the mock's wait endpoint, answered by the recording
+ * itself, never a poll or a fixed sleep.
+ */
 export class MockJournal {
   constructor(
     private readonly api: APIRequestContext,
     private readonly mockUrl: string,
+    readonly session: string,
   ) {}
 
-  /** Entries recorded for exactly this path (the API's `path` filter is a prefix), newest first. */
+  /** This session's entries for exactly this path (the API's `path` filter is a prefix), newest first. */
   async byPath(path: string): Promise<JournalEntry[]> {
-    const res = await this.api.get(`${this.mockUrl}/__mock/requests`, { params: { path, limit: 50 } });
-    expect(res.status(), `GET ${this.mockUrl}/__mock/requests?path=${path}`).toBe(200);
+    const res = await this.api.get(`${this.mockUrl}/__mock/requests`, { params: { path, session: this.session, limit: 50 } });
+    expect(res.status(), `GET ${this.mockUrl}/__mock/requests?path=${path}&session=${this.session}`).toBe(200);
     const { requests } = (await res.json()) as { requests: JournalEntry[] };
     return requests.filter((entry) => entry.path === path);
   }
 
-  /** The one entry recorded for this path, waiting for it to appear. */
+  /** Waits until the mock has recorded `count` requests of this session under the path prefix. */
+  async waitFor(path: string, count = 1): Promise<JournalEntry[]> {
+    const res = await this.api.get(`${this.mockUrl}/__mock/requests/wait`, {
+      params: { path, session: this.session, count, timeoutMs: RECORD_WAIT_MS },
+      timeout: RECORD_WAIT_MS + 5_000,
+    });
+    expect(res.status(), `the mock recorded ${count} request(s) of session ${this.session} under ${path}: ${await res.text()}`).toBe(200);
+    return ((await res.json()) as { requests: JournalEntry[] }).requests;
+  }
+
+  /** The one entry recorded for this path, once it has been recorded. */
   async only(path: string): Promise<JournalEntry> {
-    let entries: JournalEntry[] = [];
-    await expect
-      .poll(async () => (entries = await this.byPath(path)).length, { message: `journal entries for ${path}` })
-      .toBe(1);
+    await this.waitFor(path);
+    const entries = await this.byPath(path);
+    expect(entries.length, `journal entries for exactly ${path}`).toBe(1);
     return entries[0]!;
   }
 }
@@ -107,6 +126,8 @@ export function expectValidToken(token: TokenVerdict, user: string): void {
 
 interface Fixtures {
   stack: StackEnv;
+  /** This test's mock session: sent as x-mock-session on every request of `request` and `page`. */
+  mockSession: string;
   /** A path no other test (or run) uses: /e2e/<test title slug>/<uuid>. */
   uniquePath: string;
   journal: MockJournal;
@@ -122,9 +143,17 @@ export const test = base.extend<Fixtures>({
     const slug = testInfo.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 40).replace(/-+$/, '');
     await use(`/e2e/${slug}/${randomUUID()}`);
   },
-  journal: async ({ playwright, stack }, use) => {
+  // eslint-disable-next-line no-empty-pattern
+  mockSession: async ({}, use, testInfo) => {
+    await use(`e2e-w${testInfo.workerIndex}-${randomUUID()}`);
+  },
+  // The built-in option, extended: `request` and every browser context of the test send the session.
+  extraHTTPHeaders: async ({ extraHTTPHeaders, mockSession }, use) => {
+    await use({ ...extraHTTPHeaders, [MOCK_SESSION_HEADER]: mockSession });
+  },
+  journal: async ({ playwright, stack, mockSession }, use) => {
     const api = await playwright.request.newContext();
-    await use(new MockJournal(checkedRequestContext(api, rolesOf(stack)), stack.mockUrl));
+    await use(new MockJournal(checkedRequestContext(api, rolesOf(stack)), stack.mockUrl, mockSession));
     await api.dispose();
   },
   // Every response from the proxy or the mock is checked against contracts/openapi.yaml (issue 14).

@@ -7,7 +7,7 @@
  * checks Chromium's own `proxy:` settings (forward.browser.spec.ts).
  */
 import { request as httpRequest } from 'node:http';
-import { test, expect, expectValidToken, sha256 } from './fixtures.js';
+import { test, expect, expectValidToken, MOCK_SESSION_HEADER, sha256 } from './fixtures.js';
 
 interface RawResponse {
   readonly status: number;
@@ -16,7 +16,7 @@ interface RawResponse {
 }
 
 /** Sends `method target` in absolute-form (RFC 9112 §3.2.2) to the proxy. */
-function viaProxy(proxyUrl: string, method: string, target: string, body?: Buffer): Promise<RawResponse> {
+function viaProxy(proxyUrl: string, session: string, method: string, target: string, body?: Buffer): Promise<RawResponse> {
   const proxy = new URL(proxyUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -25,7 +25,7 @@ function viaProxy(proxyUrl: string, method: string, target: string, body?: Buffe
         port: proxy.port,
         method,
         path: target, // an absolute URL: what an HTTP client configured with a proxy sends
-        headers: { host: new URL(target).host, ...(body ? { 'content-length': body.length } : {}) },
+        headers: { host: new URL(target).host, [MOCK_SESSION_HEADER]: session, ...(body ? { 'content-length': body.length } : {}) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -43,7 +43,7 @@ test('an absolute-form POST (forward mode) reaches its target signed and is coun
   const body = Buffer.from(`forward ${uniquePath}`);
   const target = `${stack.mockUrlFromProxy}${uniquePath}?mode=forward`;
 
-  const res = await viaProxy(stack.proxyUrl, 'POST', target, body);
+  const res = await viaProxy(stack.proxyUrl, journal.session, 'POST', target, body);
   expect(res.status, res.body).toBe(200);
 
   const entry = await journal.only(uniquePath);
@@ -55,7 +55,7 @@ test('an absolute-form POST (forward mode) reaches its target signed and is coun
 });
 
 test('an absolute-form GET (forward mode) reaches its target unsigned', async ({ journal, stack, uniquePath }) => {
-  const res = await viaProxy(stack.proxyUrl, 'GET', `${stack.mockUrlFromProxy}${uniquePath}`);
+  const res = await viaProxy(stack.proxyUrl, journal.session, 'GET', `${stack.mockUrlFromProxy}${uniquePath}`);
   expect(res.status, res.body).toBe(200);
 
   const entry = await journal.only(uniquePath);

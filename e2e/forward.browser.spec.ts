@@ -1,5 +1,5 @@
 /** Chromium configured with the proxy in its `proxy:` settings: forward mode from a real browser. */
-import { test, expect, expectValidToken } from './fixtures.js';
+import { test, expect, expectValidToken, MOCK_SESSION_HEADER } from './fixtures.js';
 
 test('Chromium using the proxy as its HTTP proxy gets pages through it and its POSTs arrive signed', async ({
   browser,
@@ -10,7 +10,7 @@ test('Chromium using the proxy as its HTTP proxy gets pages through it and its P
   // Chromium sends absolute-form requests to an HTTP proxy for http:// URLs (Playwright also makes
   // it proxy loopback targets, the native stack's case); the proxy resolves the target itself, so
   // compose's http://mock-upstream:8081 works although this machine cannot resolve that name.
-  const context = await browser.newContext({ proxy: { server: stack.proxyUrl } });
+  const context = await browser.newContext({ proxy: { server: stack.proxyUrl }, extraHTTPHeaders: { [MOCK_SESSION_HEADER]: journal.session } });
   try {
     const page = await context.newPage();
     const nav = await page.goto(`${stack.mockUrlFromProxy}${uniquePath}`);

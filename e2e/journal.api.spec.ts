@@ -45,3 +45,16 @@ test('a GET through the proxy is forwarded unsigned', async ({ request, journal,
   expect(entry.headers[stack.jwtHeader]).toBeUndefined();
   expect(entry.token).toMatchObject({ present: false, valid: false, code: 'TOKEN_MISSING' });
 });
+
+test('each test has its own mock session: its entries carry it, and another session sees none of them', async ({
+  request,
+  journal,
+  stack,
+  uniquePath,
+}) => {
+  expect((await request.post(uniquePath, { data: 'mine' })).status()).toBe(200);
+  const entry = await journal.only(uniquePath);
+  expect(entry.session).toBe(journal.session);
+  const other = await request.get(`${stack.mockUrl}/__mock/requests`, { params: { session: `${journal.session}-other`, path: uniquePath } });
+  expect(((await other.json()) as { requests: unknown[] }).requests).toEqual([]);
+});

@@ -17,7 +17,8 @@ export default defineConfig({
   testDir: '.',
   outputDir: 'test-results',
   reporter: [['list']],
-  workers: 1,
+  // Each test has its own mock session (fixtures.ts), so tests never read each other's records.
+  workers: Number(process.env.E2E_WORKERS || 2),
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },

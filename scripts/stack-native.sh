@@ -3,10 +3,11 @@
 # `make run` where no Docker engine answers. Needs `npm run build` first.
 #
 #   stack-native.sh start DIR   what compose's `--profile test` runs: mock-upstream, mock-strict
-#                               (MOCK_REQUIRE_TOKEN=true), proxy and proxy-put (JWT_METHODS=POST,PUT)
-#                               on free loopback ports; waits for each /healthz; writes DIR/env (the
-#                               suites' PROXY_URL, PROXY_PUT_URL, MOCK_URL, MOCK_STRICT_URL,
-#                               MOCK_URL_FROM_PROXY) and DIR/pids
+#                               (MOCK_REQUIRE_TOKEN=true), proxy and proxy-put (JWT_METHODS=POST,PUT),
+#                               proxy-keys and mock-keys (issue #12) on free loopback ports; waits for
+#                               each /healthz; writes DIR/env (the suites' PROXY_URL, PROXY_PUT_URL,
+#                               MOCK_URL, MOCK_STRICT_URL, MOCK_URL_FROM_PROXY, PROXY_KEYS_URL,
+#                               MOCK_KEYS_URL, KEYS_DIR, PROXY_KEYS_RELOAD) and DIR/pids
 #   stack-native.sh stop DIR    stops what `start DIR` started (by pid)
 #   stack-native.sh run         mock-upstream in the background on MOCK_PORT (8081), the proxy in the
 #                               foreground on HTTP_PORT (8080); stopping the proxy stops the mock
@@ -63,8 +64,9 @@ start() {
   local dir=${1:?usage: stack-native.sh start DIR}
   require_build
   mkdir -p "$dir"; : >"$dir/pids"
-  local mock_port strict_port proxy_port put_port
+  local mock_port strict_port proxy_port put_port keys_port mock_keys_port
   mock_port=$(free_port); strict_port=$(free_port); proxy_port=$(free_port); put_port=$(free_port)
+  keys_port=$(free_port); mock_keys_port=$(free_port)
   local mock_url=http://127.0.0.1:$mock_port
   local pid
   pid=$(start_server mock-upstream "$MOCK_MAIN" "$dir" HTTP_PORT="$mock_port" HOST=127.0.0.1)
@@ -76,14 +78,28 @@ start() {
   pid=$(start_server proxy-put "$PROXY_MAIN" "$dir" HTTP_PORT="$put_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url" \
     JWT_METHODS=POST,PUT PROXY_NAME=jwt-proxy-put)
   wait_healthy proxy-put "http://127.0.0.1:$put_port" "$pid" "$dir/proxy-put.log" || { stop "$dir"; return 1; }
+  # proxy-keys / mock-keys (issue #12): JWT_KEYS_FILE in DIR/keys, reloaded by SIGHUP; the mock
+  # verifies through the proxy's JWKS. The rotation spec rewrites the file and runs PROXY_KEYS_RELOAD.
+  bash scripts/stack-keys.sh init "$dir/keys" || { stop "$dir"; return 1; }
+  pid=$(start_server mock-keys "$MOCK_MAIN" "$dir" HTTP_PORT="$mock_keys_port" HOST=127.0.0.1 \
+    MOCK_JWKS_URL="http://127.0.0.1:$keys_port/.well-known/jwks.json" MOCK_JWKS_COOLDOWN_MS=0)
+  wait_healthy mock-keys "http://127.0.0.1:$mock_keys_port" "$pid" "$dir/mock-keys.log" || { stop "$dir"; return 1; }
+  pid=$(start_server proxy-keys "$PROXY_MAIN" "$dir" HTTP_PORT="$keys_port" HOST=127.0.0.1 \
+    UPSTREAM_URL="http://127.0.0.1:$mock_keys_port" PROXY_NAME=jwt-proxy-keys JWT_KEYS_FILE="$dir/keys/jwt-keys.json" JWT_TTL_S=300)
+  wait_healthy proxy-keys "http://127.0.0.1:$keys_port" "$pid" "$dir/proxy-keys.log" || { stop "$dir"; return 1; }
+  local keys_pid=$pid
   cat >"$dir/env" <<ENV
 export PROXY_URL=http://127.0.0.1:$proxy_port
 export PROXY_PUT_URL=http://127.0.0.1:$put_port
 export MOCK_URL=$mock_url
 export MOCK_STRICT_URL=http://127.0.0.1:$strict_port
 export MOCK_URL_FROM_PROXY=$mock_url
+export PROXY_KEYS_URL=http://127.0.0.1:$keys_port
+export MOCK_KEYS_URL=http://127.0.0.1:$mock_keys_port
+export KEYS_DIR=$dir/keys
+export PROXY_KEYS_RELOAD="kill -HUP $keys_pid"
 ENV
-  echo "stack-native: mock-upstream $mock_url, mock-strict :$strict_port, proxy :$proxy_port, proxy-put :$put_port (logs in $dir)"
+  echo "stack-native: mock-upstream $mock_url, mock-strict :$strict_port, proxy :$proxy_port, proxy-put :$put_port, proxy-keys :$keys_port, mock-keys :$mock_keys_port (logs in $dir)"
 }
 
 stop() {

@@ -5,7 +5,8 @@
 #
 #   STACK=compose (default)  the real images via `docker compose -p jwt-proxy-test` on TEST_HTTP_PORT
 #                            (18080), TEST_MOCK_PORT (18081), TEST_HTTP_PORT_PUT (18082) and
-#                            TEST_MOCK_STRICT_PORT (18083), so a `make run` stack is left alone
+#                            TEST_MOCK_STRICT_PORT (18083), TEST_HTTP_PORT_KEYS (18084) and
+#                            TEST_MOCK_KEYS_PORT (18085), so a `make run` stack is left alone
 #   STACK=native             the built servers on free loopback ports (scripts/stack-native.sh)
 # With no Docker engine answering, compose falls back to native with a warning, except under CI=true,
 # where testing anything but the images is a failure.
@@ -60,7 +61,13 @@ compose_up() {
   export PROXY_URL=http://127.0.0.1:$HTTP_PORT PROXY_PUT_URL=http://127.0.0.1:$HTTP_PORT_PUT
   export MOCK_URL=http://127.0.0.1:$MOCK_PORT MOCK_STRICT_URL=http://127.0.0.1:$MOCK_STRICT_PORT
   export MOCK_URL_FROM_PROXY=http://mock-upstream:8081
+  # proxy-keys / mock-keys (issue #12): a key folder of this run's own, mounted into proxy-keys.
+  export HTTP_PORT_KEYS=${TEST_HTTP_PORT_KEYS:-18084} MOCK_KEYS_PORT=${TEST_MOCK_KEYS_PORT:-18085}
+  export PROXY_KEYS_URL=http://127.0.0.1:$HTTP_PORT_KEYS MOCK_KEYS_URL=http://127.0.0.1:$MOCK_KEYS_PORT
+  KEYS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jwt-proxy-keys.XXXXXX") && export KEYS_DIR
+  export PROXY_KEYS_RELOAD="docker compose --ansi never -p $PROJECT --env-file /dev/null --profile test kill -s HUP proxy-keys"
   compose down -v --remove-orphans >/dev/null 2>&1 || true # leftovers of an interrupted run
+  bash scripts/stack-keys.sh init "$KEYS_DIR" || return 1
   if ! compose up -d --build --wait --wait-timeout 180; then
     compose ps -a; compose logs --no-color --tail 50
     return 1
@@ -74,6 +81,7 @@ compose_down() {
   # sed: compose 2.26 writes erase-line escapes even with --ansi never.
   { compose ps -a; compose logs --no-color --timestamps; } 2>&1 | sed $'s/\x1b\[2K//g' >"$RESULTS/stack.log" || true
   compose down -v --remove-orphans || true
+  [ -z "${KEYS_DIR:-}" ] || rm -rf "$KEYS_DIR"
 }
 
 NATIVE_DIR=

@@ -27,20 +27,46 @@ export async function getJson(url: URL): Promise<{ status: number; json: unknown
   return { status: response.status, json, text };
 }
 
+/** How long a suite waits for the mock to record a request (its wait endpoint caps this at 60 s). */
+export const RECORD_WAIT_MS = 5_000;
+
 /**
- * Journal entries carrying `x-case-id: caseId`, newest first. `pathPrefix`
- * narrows the query when the request's path starts with a unique marker.
+ * Waits (GET /__mock/requests/wait, issue 13) until the mock holds `count` entries whose path starts
+ * with `pathPrefix`, then returns them, newest first. Answered by the recording itself: no polling,
+ * no fixed sleep. At the timeout the mock answers 408 with what matched so far, which is returned
+ * as is, so a case that expected a request reports how many arrived.
+ */
+export async function waitForRecorded(mockUrl: URL, pathPrefix: string, count = 1, timeoutMs = RECORD_WAIT_MS): Promise<MockEntry[]> {
+  const url = new URL('/__mock/requests/wait', mockUrl);
+  url.searchParams.set('path', pathPrefix);
+  url.searchParams.set('count', String(count));
+  url.searchParams.set('timeoutMs', String(timeoutMs));
+  return requestsOf(url, [200, 408]);
+}
+
+/**
+ * Journal entries carrying `x-case-id: caseId`, newest first. With `pathPrefix` (a unique marker in
+ * the request's path) it first waits for the request to be recorded; without, it reads the journal
+ * as it is (the suites use that to show where a request went when it was not under its prefix).
  */
 export async function findRecorded(mockUrl: URL, caseId: string, pathPrefix?: string): Promise<MockEntry[]> {
-  const url = new URL('/__mock/requests', mockUrl);
-  if (pathPrefix !== undefined) url.searchParams.set('path', pathPrefix);
-  url.searchParams.set('limit', '1000');
+  let entries: MockEntry[];
+  if (pathPrefix !== undefined) {
+    entries = await waitForRecorded(mockUrl, pathPrefix);
+  } else {
+    const url = new URL('/__mock/requests', mockUrl);
+    url.searchParams.set('limit', '1000');
+    entries = await requestsOf(url, [200]);
+  }
+  return entries.filter((entry) => headerValues(entry, CASE_ID_HEADER).includes(caseId));
+}
+
+async function requestsOf(url: URL, statuses: readonly number[]): Promise<MockEntry[]> {
   const { status, json, text } = await getJson(url);
-  if (status !== 200 || typeof json !== 'object' || json === null || !Array.isArray((json as { requests?: unknown }).requests)) {
+  if (!statuses.includes(status) || typeof json !== 'object' || json === null || !Array.isArray((json as { requests?: unknown }).requests)) {
     throw new Error(`GET ${url.href} answered ${status}, not {"requests": [...]}: ${text.slice(0, 500)}`);
   }
-  const entries = (json as { requests: MockEntry[] }).requests;
-  return entries.filter((entry) => headerValues(entry, CASE_ID_HEADER).includes(caseId));
+  return (json as { requests: MockEntry[] }).requests;
 }
 
 /** Every value the upstream received for `name` (case-insensitive), from rawHeaders, in order. */

@@ -1,7 +1,7 @@
 /* mock-upstream inspection page: a table of recorded requests, live over SSE (polling as a fallback),
  * and a detail panel. Plain script, no build step. Every recorded value is put into the page with
  * textContent, never innerHTML: the journal holds whatever any client sent. */
-/* global setInterval, location */
+/* global setInterval, setTimeout, location, navigator */
 (() => {
   'use strict';
 
@@ -13,9 +13,13 @@
     entries: [], // newest first
     selectedId: null,
     filterTerms: [],
+    filterVerdict: '',
+    filterMethod: '',
+    filterSession: '',
     tokenHeader: 'x-my-jwt',
     requireToken: false,
     pollTimer: null,
+    curlFor: null,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -55,7 +59,27 @@
       .toLowerCase();
   }
 
-  const matches = (entry) => state.filterTerms.every((term) => searchText(entry).includes(term));
+  function matches(entry) {
+    if (state.filterVerdict === 'valid' && !entry.token.valid) return false;
+    if (state.filterVerdict === 'invalid' && entry.token.valid) return false;
+    if (state.filterMethod !== '' && entry.method !== state.filterMethod) return false;
+    if (state.filterSession !== '' && entry.session !== state.filterSession) return false;
+    return state.filterTerms.every((term) => searchText(entry).includes(term));
+  }
+
+  /** Keeps a <select>'s options equal to the values seen in the journal, the choice kept. */
+  function syncOptions(id, values) {
+    const select = $(id);
+    const known = new Set([...select.options].map((option) => option.value));
+    for (const value of [...values].sort()) {
+      if (!known.has(value)) select.append(el('option', { value, text: value }));
+    }
+  }
+
+  function syncFilters() {
+    syncOptions('filter-method', new Set(state.entries.map((entry) => entry.method)));
+    syncOptions('filter-session', new Set(state.entries.map((entry) => entry.session).filter((s) => typeof s === 'string')));
+  }
 
   async function getJson(url) {
     const response = await fetch(url, { headers: { accept: 'application/json' }, cache: 'no-store' });
@@ -86,8 +110,10 @@
       row.classList.add('fresh');
       $('rows').prepend(row);
     }
+    syncFilters();
     renderSummary();
     renderEmpty();
+    if (entry.stubId !== undefined) loadStubs().catch(() => undefined);
   }
 
   function clearAll() {
@@ -189,6 +215,7 @@
   }
 
   function renderAll() {
+    syncFilters();
     const rows = state.entries.filter(matches).map(renderRow);
     $('rows').replaceChildren(...rows);
     renderSummary();
@@ -269,6 +296,26 @@
     const message = el('p', { text: entry.token.message });
     verdict.replaceChildren(badge(entry), message);
     if (entry.replayed) message.append(' (replayed)');
+    // The diagnosis in words (issue 13): which check failed and what would fix it.
+    const diagnosis = $('detail-diagnosis');
+    const summary = entry.token.detail ? entry.token.detail.summary : '';
+    diagnosis.textContent = summary;
+    diagnosis.hidden = summary === '';
+    const extra = [];
+    if (entry.session !== undefined) extra.push(`session ${entry.session}`);
+    if (entry.stubId !== undefined) extra.push(`answered by stub ${entry.stubId}`);
+    if (entry.fault !== undefined) extra.push(`fault ${describeFault(entry.fault)}`);
+    $('detail-extra').textContent = extra.join(' · ');
+    const id = encodeURIComponent(entry.id);
+    const download = $('download-body');
+    download.href = `requests/${id}/body`;
+    download.setAttribute('download', `${entry.id}.body`);
+    download.hidden = entry.body.truncated;
+    $('entry-json').href = `requests/${id}`;
+    if (state.curlFor !== entry.id) {
+      $('curl-text').hidden = true;
+      $('curl-text').textContent = '';
+    }
 
     // An empty string is shown as "" so it is not mistaken for a missing claim.
     setField('user', payload.user === '' ? '""' : payload.user);
@@ -300,6 +347,63 @@
     }
     setField('sha256', `sha256 ${body.sha256}`);
     detail.hidden = false;
+  }
+
+  function describeFault(fault) {
+    return Object.entries(fault)
+      .filter(([key]) => key !== 'type')
+      .reduce((text, [key, value]) => `${text}; ${key}=${value}`, fault.type);
+  }
+
+  /** Shows the curl command and copies it; the clipboard may be refused (permissions), the text stays. */
+  async function copyCurl() {
+    const id = state.selectedId;
+    if (id === null) return;
+    const response = await fetch(`requests/${encodeURIComponent(id)}/curl`, { cache: 'no-store' });
+    if (!response.ok) return;
+    const text = await response.text();
+    state.curlFor = id;
+    const pre = $('curl-text');
+    pre.textContent = text;
+    pre.hidden = false;
+    const button = $('copy-curl');
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Select and copy below';
+    }
+    setTimeout(() => (button.textContent = 'Copy as curl'), 2000);
+  }
+
+  // ---- stubs ------------------------------------------------------------------------------------
+
+  function describeMatch(stub) {
+    const parts = [stub.method || 'any', stub.path || (stub.pathPrefix ? `${stub.pathPrefix}*` : '*')];
+    if (stub.session) parts.push(`session ${stub.session}`);
+    return parts.join(' ');
+  }
+
+  function describeAnswer(stub) {
+    const parts = [String(stub.status)];
+    if (stub.fault) parts.push(`fault ${describeFault(stub.fault)}`);
+    if (stub.delayMs > 0) parts.push(`+${stub.delayMs} ms`);
+    parts.push(stub.body === undefined ? 'echo' : typeof stub.body === 'string' ? 'text body' : 'binary body');
+    return parts.join(' · ');
+  }
+
+  async function loadStubs() {
+    const { stubs } = await getJson('stubs');
+    const rows = stubs.map((stub) =>
+      el('tr', { dataset: { stub: stub.id } }, [
+        el('td', { class: 'mono', text: stub.id }),
+        el('td', { class: 'mono', text: describeMatch(stub) }),
+        el('td', { text: describeAnswer(stub) }),
+        el('td', { class: 'mono', text: stub.remaining === null ? `${stub.used}` : `${stub.used} of ${stub.times}` }),
+      ]),
+    );
+    $('stub-rows').replaceChildren(...rows);
+    $('stubs').hidden = rows.length === 0;
   }
 
   function isoOfSeconds(seconds) {
@@ -334,6 +438,19 @@
       }
     });
     $('detail-close').addEventListener('click', closeDetail);
+    $('copy-curl').addEventListener('click', () => copyCurl().catch(() => undefined));
+    for (const [id, key] of [
+      ['filter-verdict', 'filterVerdict'],
+      ['filter-method', 'filterMethod'],
+      ['filter-session', 'filterSession'],
+    ]) {
+      $(id).addEventListener('change', (event) => {
+        state[key] = event.target.value;
+        // The HAR export follows the session filter: the same entries a test sees.
+        $('export-har').href = state.filterSession === '' ? 'requests.har' : `requests.har?session=${encodeURIComponent(state.filterSession)}`;
+        renderAll();
+      });
+    }
     $('filter').addEventListener('input', (event) => {
       state.filterTerms = event.target.value.toLowerCase().split(/\s+/).filter(Boolean);
       renderAll();
@@ -367,6 +484,7 @@
     } catch {
       setLive('offline', 'offline');
     }
+    loadStubs().catch(() => undefined);
     connect();
   }
 
