@@ -16,6 +16,7 @@
  *                               -> publish to SSE and waiters -> delay -> answer (plain or faulted)
  */
 import { Server } from 'node:http';
+import type { AppliedFault } from '../../contracts/src/index.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleApi } from './api.js';
 import { loadAssets } from './assets.js';
@@ -217,30 +218,50 @@ export function createApp(deps: AppDeps): Server {
     waiters.offer(entry);
     logger.debug({ id: entry.id, method: entry.method, path: entry.path, code: token.code, stub: stub?.id, fault: fault?.type }, 'recorded');
 
-    const answer = (): void => {
-      const extra: Record<string, string> = { 'x-mock-entry-id': entry.id, 'x-mock-verdict': token.code, ...(stub && { 'x-mock-stub-id': stub.id }) };
-      if ('problem' in faults) {
-        sendError(res, 'FAULT_HEADER_INVALID', faults.problem, entry, extra);
-      } else if (faults.close) {
-        req.socket.destroy();
-      } else if (config.requireToken && target.method === 'POST' && !token.valid) {
-        sendJson(res, 401, { error: { code: token.code, message: token.message }, ...entry }, {
-          ...extra,
-          'www-authenticate': `JWT realm="mock-upstream", header="${config.token.header}"`,
-        });
-      } else {
-        const planned = plannedAnswer(entry, faults, stub, extra);
-        if (fault === undefined || fault.type === 'delay') sendPlain(res, planned);
-        else sendFaulted(req, res, fault, planned, random);
-      }
-    };
-    const delayMs = 'problem' in faults ? 0 : Math.min(MAX_FAULT_DELAY_MS, (faults.delayMs || (stub?.delayMs ?? 0)) + faultDelayMs(fault));
-    if (delayMs === 0) {
-      answer();
-    } else {
-      const timer = setTimeout(answer, delayMs);
-      res.on('close', () => clearTimeout(timer));
-    }
+    answerLater(req, res, { entry, faults, stub, fault, random, requireToken: config.requireToken, tokenHeader: config.token.header });
+  }
+}
+
+interface AnswerContext {
+  readonly entry: JournalEntry;
+  readonly faults: FaultHeaders | { readonly problem: string };
+  readonly stub: Stub | undefined;
+  readonly fault: AppliedFault | undefined;
+  readonly random: Random;
+  readonly requireToken: boolean;
+  readonly tokenHeader: string;
+}
+
+/** Waits out the delays (x-mock-delay-ms, else the stub's, plus a delay fault), then answers. */
+function answerLater(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): void {
+  const { faults, stub, fault } = ctx;
+  const delayMs = 'problem' in faults ? 0 : Math.min(MAX_FAULT_DELAY_MS, (faults.delayMs || (stub?.delayMs ?? 0)) + faultDelayMs(fault));
+  if (delayMs === 0) {
+    answer(req, res, ctx);
+    return;
+  }
+  const timer = setTimeout(() => answer(req, res, ctx), delayMs);
+  res.on('close', () => clearTimeout(timer));
+}
+
+/** In order: a bad fault header (400), x-mock-close, 401 mode for an invalid POST, else the (faulted) answer. */
+function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): void {
+  const { entry, faults, stub, fault } = ctx;
+  const { token } = entry;
+  const extra: Record<string, string> = { 'x-mock-entry-id': entry.id, 'x-mock-verdict': token.code, ...(stub && { 'x-mock-stub-id': stub.id }) };
+  if ('problem' in faults) {
+    sendError(res, 'FAULT_HEADER_INVALID', faults.problem, entry, extra);
+  } else if (faults.close) {
+    req.socket.destroy();
+  } else if (ctx.requireToken && entry.method === 'POST' && !token.valid) {
+    sendJson(res, 401, { error: { code: token.code, message: token.message }, ...entry }, {
+      ...extra,
+      'www-authenticate': `JWT realm="mock-upstream", header="${ctx.tokenHeader}"`,
+    });
+  } else {
+    const planned = plannedAnswer(entry, faults, stub, extra);
+    if (fault === undefined || fault.type === 'delay') sendPlain(res, planned);
+    else sendFaulted(req, res, fault, planned, ctx.random);
   }
 }
 

@@ -33,8 +33,6 @@ import { createKeyReloader } from './key-reload.js';
 import type { KeyReloader } from './key-reload.js';
 import { createSigner } from './token.js';
 
-export type { StatusSources } from './own-endpoints.js';
-export { isOwnEndpoint } from './own-endpoints.js';
 
 export interface AppDeps {
   readonly config: ProxyConfig;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOP_BY_HOP_HEADERS, endToEndCopy, stripHopByHop } from './hop-by-hop.js';
+import { HOP_BY_HOP_HEADERS, connectionListed, endToEndCopy, stripHopByHop } from './hop-by-hop.js';
 
 test('removes every standard hop-by-hop field', () => {
   const headers: Record<string, string> = { 'x-end': '1' };
@@ -33,4 +33,10 @@ test('endToEndCopy returns a new object without hop-by-hop or listed fields', ()
 
 test('endToEndCopy also drops the names it is given', () => {
   assert.deepEqual(endToEndCopy({ 'x-my-jwt': 'forged', expect: '100-continue', 'x-keep': '1' }, new Set(['x-my-jwt', 'expect'])), { 'x-keep': '1' });
+});
+
+test('connectionListed parses a Connection value once: lower-case, any count, no empties, never Content-Length', () => {
+  assert.deepEqual(connectionListed(undefined), []);
+  assert.deepEqual(connectionListed('Keep-Alive, X-Foo ,,x-bar'), ['keep-alive', 'x-foo', 'x-bar']);
+  assert.deepEqual(connectionListed(['close, X-A', 'Content-Length, x-b']), ['close', 'x-a', 'x-b']);
 });

@@ -32,14 +32,27 @@ function remove(headers: Headers, name: string): void {
   Reflect.deleteProperty(headers, name);
 }
 
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * The field names a `Connection` value lists (RFC 9110 §7.6.1), lower-case, without
+ * empty elements and without the framing fields, parsed once here for every caller.
+ * Any case, any count: Node joins repeated Connection lines with ", ".
+ */
+export function connectionListed(connection: string | string[] | number | undefined): readonly string[] {
+  if (connection === undefined) return NONE;
+  const joined = Array.isArray(connection) ? connection.join(',') : String(connection);
+  const names: string[] = [];
+  for (const name of joined.split(',')) {
+    const trimmed = name.trim().toLowerCase();
+    if (trimmed !== '' && !FRAMING_HEADERS.has(trimmed)) names.push(trimmed);
+  }
+  return names;
+}
+
 function strip<T extends Headers>(headers: T, drop: (headers: Headers, name: string) => void): T {
-  const connection = headers.connection;
-  if (connection !== undefined) {
-    const listed = Array.isArray(connection) ? connection.join(',') : String(connection);
-    for (const name of listed.split(',')) {
-      const trimmed = name.trim().toLowerCase();
-      if (trimmed !== '' && !FRAMING_HEADERS.has(trimmed) && headers[trimmed] !== undefined) drop(headers, trimmed);
-    }
+  for (const name of connectionListed(headers.connection)) {
+    if (headers[name] !== undefined) drop(headers, name);
   }
   // Look before deleting: most messages carry none of these, and a delete turns the
   // object into a slow dictionary for every later reader.
@@ -69,18 +82,11 @@ export function endToEndCopy(
   alsoDrop?: ReadonlySet<string>,
 ): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const connection = headers.connection;
-  const listed =
-    connection === undefined
-      ? undefined
-      : (Array.isArray(connection) ? connection.join(',') : connection)
-          .split(',')
-          .map((name) => name.trim().toLowerCase())
-          .filter((name) => name !== '' && !FRAMING_HEADERS.has(name));
+  const listed = connectionListed(headers.connection);
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP_HEADERS.has(name) || alsoDrop?.has(name) === true) continue;
-    if (listed !== undefined && listed.includes(name)) continue;
+    if (listed.length > 0 && listed.includes(name)) continue;
     out[name] = value;
   }
   return out;

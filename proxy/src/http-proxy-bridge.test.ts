@@ -112,6 +112,40 @@ test('adds no Content-Length to a bodyless DELETE or OPTIONS (httpxy deleteLengt
   for (const head of upstream.heads) assert.doesNotMatch(head, /content-length/i);
 });
 
+test('sends a chunked request with Connection: close (httpxy smuggling hardening, kept on purpose)', async (t) => {
+  const upstream = await startHeadRecorder();
+  t.after(() => upstream.close());
+  const bridge = createHttpProxyBridge({
+    request: () => undefined,
+    response: (_req, proxyRes, res) => {
+      res.writeHead(proxyRes.statusCode as number);
+      proxyRes.pipe(res);
+    },
+    error: (_req, err) => assert.fail(String(err)),
+    internal: (_req, _res, err) => assert.fail(String(err)),
+  });
+  const target = { protocol: 'http:' as const, hostname: '127.0.0.1', host: `127.0.0.1:${upstream.port}`, port: upstream.port, path: '' };
+  const server = http.createServer((req, res) => {
+    req.headers = { host: target.host, 'transfer-encoding': 'chunked' };
+    bridge.send(req, res, { target, path: '/chunked' });
+  });
+  server.listen(0, '127.0.0.1');
+  await within(once(server, 'listening'), 'the front server to listen');
+  t.after(async () => {
+    bridge.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  const req = http.request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/c', agent: false });
+  req.end('chunk');
+  const [res] = (await within(once(req, 'response'), 'the chunked POST')) as [http.IncomingMessage];
+  res.resume();
+  assert.equal(res.statusCode, 204);
+  const head = upstream.heads[0] as string;
+  assert.match(head, /\r\ntransfer-encoding: chunked(\r\n|$)/i);
+  assert.match(head, /\r\nconnection: close(\r\n|$)/i);
+});
+
 test('hands each upstream ClientRequest to the request event before its head is written', async (t) => {
   const upstream = await startHeadRecorder();
   t.after(() => upstream.close());

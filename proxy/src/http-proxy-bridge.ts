@@ -18,6 +18,10 @@
  * - httpxy's `deleteLength` pass adds `Content-Length: 0` to a bodyless DELETE/OPTIONS
  *   (its passes are private: `_webPasses`); 'proxyReq' removes it again, so the upstream
  *   sees the client's fields. Pinned by http-proxy-bridge.test.ts.
+ * Kept on purpose: httpxy sends `Connection: close` upstream for a request that carries
+ * Transfer-Encoding (its request-smuggling hardening), so a chunked upload never shares a
+ * pooled connection with the next request. Pinned by http-proxy-bridge.test.ts.
+ *
  * - The upstream timeout: httpxy's `proxyTimeout` is a socket idle timer whose expiry
  *   surfaces as a plain "socket hang up" reset (no code to tell it from a real reset),
  *   and cannot ask for the response head within the timeout. upstream-timeout.ts runs

@@ -7,8 +7,8 @@ import { http as mswHttp, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { jwtVerify } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';
-import type { StartedProxy } from './helpers/harness.js';
-import { send, startProxy } from './helpers/harness.js';
+import type { RunningProxy } from './test-utils.js';
+import { request as send, startProxy } from './test-utils.js';
 
 const UPSTREAM = 'http://upstream.test:8081';
 
@@ -34,7 +34,7 @@ const server = setupServer(
   }),
 );
 
-let proxy: StartedProxy;
+let proxy: RunningProxy;
 before(async () => {
   server.listen({ onUnhandledFrame: 'error' });
   proxy = await startProxy({ UPSTREAM_URL: UPSTREAM, JWT_USER: 'svc' }, { now: () => 86_399_999 });

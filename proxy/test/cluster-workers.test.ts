@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { send, startUpstream } from './helpers/harness.js';
+import { request, startUpstream } from './test-utils.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -24,7 +24,7 @@ test('sums N requests spread over 2 workers to exactly N, then drains on SIGTERM
   });
   t.after(() => upstream.close());
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstream.url, WORKERS: '2', LOG_LEVEL: 'warn' },
+    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', UPSTREAM_URL: upstream.origin, WORKERS: '2', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => {
@@ -44,10 +44,10 @@ test('sums N requests spread over 2 workers to exactly N, then drains on SIGTERM
   const beforeMs = Date.now();
   const N = 60;
   const results = await Promise.all(
-    Array.from({ length: N }, (_, i) => send(port, { method: i % 3 === 0 ? 'POST' : 'GET', path: `/n${i}`, body: i % 3 === 0 ? 'x' : undefined })),
+    Array.from({ length: N }, (_, i) => request(port, { method: i % 3 === 0 ? 'POST' : 'GET', path: `/n${i}`, body: i % 3 === 0 ? 'x' : undefined })),
   );
   assert.ok(results.every((r) => r.status === 200));
-  const status = (await send(port, { path: '/status' })).json<ClusterStatusBody>();
+  const status = (await request(port, { path: '/status' })).json<ClusterStatusBody>();
   assert.equal(status.requestsProcessed, N);
   assert.equal(status.inFlight, 0);
   assert.equal(status.workers.length, 2);
@@ -55,9 +55,9 @@ test('sums N requests spread over 2 workers to exactly N, then drains on SIGTERM
   assert.ok(Date.parse(status.startedAt) <= beforeMs);
   // Every worker answers for the whole proxy.
   for (let i = 0; i < 4; i += 1) {
-    assert.equal((await send(port, { path: '/status' })).json<ClusterStatusBody>().requestsProcessed, N);
+    assert.equal((await request(port, { path: '/status' })).json<ClusterStatusBody>().requestsProcessed, N);
   }
-  const metrics = (await send(port, { path: '/metrics' })).text();
+  const metrics = (await request(port, { path: '/metrics' })).text;
   const counted = [...metrics.matchAll(/^jwt_proxy_requests_total\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   assert.equal(counted, N);
   child.kill('SIGTERM');

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import type { Echo } from './helpers/harness.js';
-import { echoHandler, send, startProxy, startUpstream } from './helpers/harness.js';
+import type { Echo } from './test-utils.js';
+import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
 
 test('forwards an absolute-form POST to the target origin with its own token', async (t) => {
   const target = await startUpstream(echoHandler);
@@ -13,9 +13,9 @@ test('forwards an absolute-form POST to the target origin with its own token', a
     await proxy.close();
     await target.close();
   });
-  const res = await send(proxy.port, {
+  const res = await request(proxy.port, {
     method: 'POST',
-    path: `${target.url}/fwd//x?q=%2F`,
+    path: `${target.origin}/fwd//x?q=%2F`,
     headers: { host: 'client-chosen.example', 'x-my-jwt': 'forged' },
     body: '{"a":1}',
   });
@@ -27,7 +27,7 @@ test('forwards an absolute-form POST to the target origin with its own token', a
   // The client's Host is ignored in absolute-form (RFC 9112 §3.2.2): X-Forwarded-Host names the target.
   assert.equal(echo.headers['x-forwarded-host'], `127.0.0.1:${target.port}`);
   assert.equal(echo.body, '{"a":1}');
-  assert.equal(proxy.logs.at(-1)!.url, `${target.url}/fwd//x`);
+  assert.equal(proxy.logs.at(-1)!.url, `${target.origin}/fwd//x`);
 });
 
 test('forwards an absolute-form GET sent over a raw socket, even for /status', async (t) => {
@@ -38,7 +38,7 @@ test('forwards an absolute-form GET sent over a raw socket, even for /status', a
     await target.close();
   });
   const socket = net.connect(proxy.port, '127.0.0.1');
-  socket.write(`GET ${target.url}/status HTTP/1.1\r\nHost: ignored\r\nConnection: close\r\n\r\n`);
+  socket.write(`GET ${target.origin}/status HTTP/1.1\r\nHost: ignored\r\nConnection: close\r\n\r\n`);
   const chunks: Buffer[] = [];
   for await (const chunk of socket) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks).toString();
@@ -46,7 +46,7 @@ test('forwards an absolute-form GET sent over a raw socket, even for /status', a
   const echo = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as Echo;
   assert.equal(echo.url, '/status');
   assert.equal(echo.headers['x-my-jwt'], undefined);
-  const forbidden = await send(proxy.port, { path: 'http://127.0.0.1:1/x' });
+  const forbidden = await request(proxy.port, { path: 'http://127.0.0.1:1/x' });
   assert.equal(forbidden.status, 403);
   assert.equal(forbidden.json<{ error: { code: string } }>().error.code, 'FORWARD_HOST_FORBIDDEN');
 });

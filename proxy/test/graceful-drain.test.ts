@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { send, startProxy, startUpstream } from './helpers/harness.js';
+import { request, startProxy, startUpstream } from './test-utils.js';
 
 test('lets an in-flight request finish, then refuses new connections', async (t) => {
   let release: (() => void) | undefined;
@@ -13,9 +13,9 @@ test('lets an in-flight request finish, then refuses new connections', async (t)
     release = () => res.end('done');
     arrived?.();
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(() => upstream.close());
-  const inFlight = send(proxy.port, { method: 'POST', path: '/slow', body: 'x' });
+  const inFlight = request(proxy.port, { method: 'POST', path: '/slow', body: 'x' });
   await inUpstream;
   const closed = proxy.close(5000);
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -31,7 +31,7 @@ test('lets an in-flight request finish, then refuses new connections', async (t)
   release?.();
   const res = await inFlight;
   assert.equal(res.status, 200);
-  assert.equal(res.text(), 'done');
+  assert.equal(res.text, 'done');
   assert.equal(res.headers.connection, 'close');
   await closed;
   assert.equal(proxy.app.status.requestsProcessed, 1);
@@ -44,9 +44,9 @@ test('cuts requests still running when the grace period ends', async (t) => {
     req.resume();
     arrived?.();
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(() => upstream.close());
-  const inFlight = send(proxy.port, { path: '/never' });
+  const inFlight = request(proxy.port, { path: '/never' });
   await inUpstream;
   await proxy.close(50);
   await assert.rejects(inFlight);

@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/src/key-fixtures.js';
 import { JWKS_MAX_AGE_S } from '../src/jwks.js';
-import { echoHandler, send, startProxy, startUpstream } from './helpers/harness.js';
-import type { Echo } from './helpers/harness.js';
+import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
+import type { Echo } from './test-utils.js';
 
 const PATH = '/.well-known/jwks.json';
 const PRIVATE = ['d', 'k', 'p', 'q', 'dp', 'dq', 'qi'];
@@ -31,7 +31,7 @@ test('serves the public halves of the asymmetric keys, in file order, with Cache
   );
   const proxy = await startProxy({ JWT_KEYS_FILE: keysFile });
   t.after(() => proxy.close());
-  const res = await send(proxy.port, { path: PATH });
+  const res = await request(proxy.port, { path: PATH });
   assert.equal(res.status, 200);
   assert.equal(res.headers['content-type'], 'application/jwk-set+json');
   assert.equal(res.headers['cache-control'], `public, max-age=${JWKS_MAX_AGE_S}`);
@@ -40,11 +40,11 @@ test('serves the public halves of the asymmetric keys, in file order, with Cache
   const names = memberNames(doc);
   for (const member of PRIVATE) assert.equal(names.has(member), false, `member "${member}" must never be served`);
   // Nor any of the secret's bytes, under any name.
-  assert.doesNotMatch(res.text(), new RegExp(String(vectorJwk('vector-hs512').k)));
-  assert.doesNotMatch(res.text(), new RegExp(String(vectorJwk('vector-rs256').d)));
+  assert.doesNotMatch(res.text, new RegExp(String(vectorJwk('vector-hs512').k)));
+  assert.doesNotMatch(res.text, new RegExp(String(vectorJwk('vector-rs256').d)));
   const rsa = doc.keys[0]!;
   assert.deepEqual(rsa, { ...publicOnly(vectorJwk('vector-rs256')) });
-  const head = await send(proxy.port, { method: 'HEAD', path: PATH });
+  const head = await request(proxy.port, { method: 'HEAD', path: PATH });
   assert.equal(head.status, 200);
   assert.equal(head.body.length, 0);
   assert.equal(head.headers['cache-control'], `public, max-age=${JWKS_MAX_AGE_S}`);
@@ -57,31 +57,31 @@ for (const [what, env] of [
   test(`answers 404 with the JSON error envelope given ${what}`, async (t) => {
     const proxy = await startProxy(env());
     t.after(() => proxy.close());
-    const res = await send(proxy.port, { path: PATH });
+    const res = await request(proxy.port, { path: PATH });
     assert.equal(res.status, 404);
     assert.match(res.headers['content-type'] as string, /^application\/json/);
     assert.deepEqual(res.json(), {
       error: { code: 'JWKS_NOT_CONFIGURED', message: 'no asymmetric signing key is configured, so there is no public key to publish (JWT_KEYS_FILE)' },
     });
-    assert.doesNotMatch(res.text(), /"k"|"d"/);
+    assert.doesNotMatch(res.text, /"k"|"d"/);
   });
 }
 
 test('forwards a POST or an absolute-form GET of the JWKS path like any other request, never counting them as own', async (t) => {
   const upstream = await startUpstream(echoHandler);
   const keysFile = folder.write('fwd.json', jwkSetText([vectorJwk('vector-es256')]));
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url, JWT_KEYS_FILE: keysFile });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: keysFile });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
-  const post = await send(proxy.port, { method: 'POST', path: PATH, body: 'x' });
+  const post = await request(proxy.port, { method: 'POST', path: PATH, body: 'x' });
   assert.equal(post.status, 200);
   const echo = post.json<Echo>();
   assert.equal(echo.url, PATH);
   assert.equal(typeof echo.headers['x-my-jwt'], 'string');
-  const absolute = await send(proxy.port, { path: `${upstream.url}${PATH}` });
+  const absolute = await request(proxy.port, { path: `${upstream.origin}${PATH}` });
   assert.equal(absolute.json<Echo>().url, PATH);
-  const status = await send(proxy.port, { path: '/status' });
+  const status = await request(proxy.port, { path: '/status' });
   assert.equal(status.json<{ requestsProcessed: number }>().requestsProcessed, 2);
 });

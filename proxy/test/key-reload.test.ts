@@ -5,25 +5,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/src/key-fixtures.js';
 import { decodeToken } from '../../contracts/src/craft-token.js';
-import { echoHandler, send, startProxy, startUpstream } from './helpers/harness.js';
-import type { Echo } from './helpers/harness.js';
+import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
+import type { Echo } from './test-utils.js';
 
 const folder = createKeyFolder();
 
 test('reload: the next token carries the new kid; a bad file keeps the old key, logs one error and counts a failure', async (t) => {
   const upstream = await startUpstream(echoHandler);
   const keysFile = folder.write('ring.json', jwkSetText([vectorJwk('vector-hs512')]));
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url, JWT_KEYS_FILE: keysFile });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: keysFile });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
   const kidOfNextToken = async (): Promise<unknown> => {
-    const echo = (await send(proxy.port, { method: 'POST', path: '/p', body: 'x' })).json<Echo>();
+    const echo = (await request(proxy.port, { method: 'POST', path: '/p', body: 'x' })).json<Echo>();
     const header = decodeToken(String(echo.headers['x-my-jwt']))?.header as { kid?: string; alg?: string };
     return `${header.kid}/${header.alg}`;
   };
-  const metrics = async (): Promise<string> => (await send(proxy.port, { path: '/metrics' })).text();
+  const metrics = async (): Promise<string> => (await request(proxy.port, { path: '/metrics' })).text;
 
   assert.equal(await kidOfNextToken(), 'vector-hs512/HS512');
   assert.match(await metrics(), /jwt_proxy_signing_key_info\{kid="vector-hs512",alg="HS512"\} 1/);
@@ -41,7 +41,7 @@ test('reload: the next token carries the new kid; a bad file keeps the old key, 
   assert.equal(errors[0]?.msg, 'key reload failed, keeping the old keys');
   assert.match(String(errors[0]?.reason), /keys\[0\] \(kid "bad"\): the HMAC key is too short for HS512: 5 bytes, at least 64 needed/);
   assert.equal(errors[0]?.kid, 'vector-es384');
-  assert.ok(proxy.rawLogs.every((line) => !line.includes(String(vectorJwk('vector-hs512').k))), 'no key material in the logs');
+  assert.ok(proxy.logLines.every((line) => !line.includes(String(vectorJwk('vector-hs512').k))), 'no key material in the logs');
 
   const text = await metrics();
   assert.match(text, /jwt_proxy_key_reloads_total 1/);
@@ -54,7 +54,7 @@ test('reload without JWT_KEYS_FILE changes nothing and counts nothing; the activ
   const proxy = await startProxy({});
   t.after(() => proxy.close());
   assert.equal(proxy.app.reloadKeys().result, 'no-file');
-  const text = (await send(proxy.port, { path: '/metrics' })).text();
+  const text = (await request(proxy.port, { path: '/metrics' })).text;
   assert.match(text, /jwt_proxy_key_reloads_total 0/);
   assert.match(text, /jwt_proxy_key_reload_failures_total 0/);
   assert.match(text, /jwt_proxy_signing_key_info\{kid="",alg="HS512"\} 1/);

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import jwt from 'jsonwebtoken';
 import { DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';
-import type { Echo } from './helpers/harness.js';
-import { echoHandler, send, startProxy, startUpstream } from './helpers/harness.js';
+import type { Echo } from './test-utils.js';
+import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
 
 async function rig(t: { after: (fn: () => Promise<void>) => void }, env: Record<string, string> = {}) {
   const upstream = await startUpstream(echoHandler);
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url, ...env }, { now: () => 1_764_403_199_999 });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin, ...env }, { now: () => 1_764_403_199_999 });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
@@ -21,7 +21,7 @@ async function rig(t: { after: (fn: () => Promise<void>) => void }, env: Record<
 test('forwards path and query byte for byte, including // and characters url.parse would escape', async (t) => {
   const { proxy } = await rig(t);
   for (const path of ['/a//b|c{d}^e?x=1&y=%20&z=%2F', '/', '/http:/x//y', '/?', '/p?q?r']) {
-    const res = await send(proxy.port, { path });
+    const res = await request(proxy.port, { path });
     assert.equal(res.status, 200);
     assert.equal(res.json<Echo>().url, path);
   }
@@ -29,12 +29,12 @@ test('forwards path and query byte for byte, including // and characters url.par
 
 test('prefixes the path of UPSTREAM_URL', async (t) => {
   const upstream = await startUpstream(echoHandler);
-  const proxy = await startProxy({ UPSTREAM_URL: `${upstream.url}/api/` });
+  const proxy = await startProxy({ UPSTREAM_URL: `${upstream.origin}/api/` });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
-  const res = await send(proxy.port, { path: '/v1/x?q=1' });
+  const res = await request(proxy.port, { path: '/v1/x?q=1' });
   assert.equal(res.json<Echo>().url, '/api/v1/x?q=1');
 });
 
@@ -58,14 +58,14 @@ test('signs a POST with exactly one token and drops every client-sent copy, in a
 
 test('never forwards a client token on unsigned methods', async (t) => {
   const { proxy } = await rig(t);
-  const res = await send(proxy.port, { method: 'GET', path: '/g', headers: { 'x-my-jwt': 'forged' } });
+  const res = await request(proxy.port, { method: 'GET', path: '/g', headers: { 'x-my-jwt': 'forged' } });
   assert.equal(res.json<Echo>().headers['x-my-jwt'], undefined);
 });
 
 test('signs the methods listed in JWT_METHODS and honours JWT_HEADER', async (t) => {
   const { proxy } = await rig(t, { JWT_METHODS: 'put,delete', JWT_HEADER: 'X-Token' });
-  const put = await send(proxy.port, { method: 'PUT', path: '/p', body: 'x', headers: { 'x-token': 'forged' } });
+  const put = await request(proxy.port, { method: 'PUT', path: '/p', body: 'x', headers: { 'x-token': 'forged' } });
   assert.match(put.json<Echo>().headers['x-token'] as string, /^eyJ/);
-  const post = await send(proxy.port, { method: 'POST', path: '/p', body: 'x' });
+  const post = await request(proxy.port, { method: 'POST', path: '/p', body: 'x' });
   assert.equal(post.json<Echo>().headers['x-token'], undefined);
 });

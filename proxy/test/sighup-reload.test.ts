@@ -10,8 +10,8 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { decodeToken } from '../../contracts/src/craft-token.js';
 import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/src/key-fixtures.js';
-import { echoHandler, send, startUpstream } from './helpers/harness.js';
-import type { Echo } from './helpers/harness.js';
+import { echoHandler, request, startUpstream } from './test-utils.js';
+import type { Echo } from './test-utils.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const WAIT_MS = 15_000;
@@ -48,7 +48,7 @@ async function stop(child: Child): Promise<void> {
 }
 
 async function kidOfNextToken(port: number): Promise<string | undefined> {
-  const echo = (await send(port, { method: 'POST', path: '/k', body: 'x' })).json<Echo>();
+  const echo = (await request(port, { method: 'POST', path: '/k', body: 'x' })).json<Echo>();
   return (decodeToken(String(echo.headers['x-my-jwt']))?.header as { kid?: string }).kid;
 }
 
@@ -61,7 +61,7 @@ test('SIGHUP: the next tokens carry the new kid; a bad file keeps it and logs on
   const upstream = await startUpstream(echoHandler);
   const folder = createKeyFolder();
   const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs512')]));
-  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.url, JWT_KEYS_FILE: path });
+  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path });
   t.after(async () => {
     await stop(child);
     await upstream.close();
@@ -80,7 +80,7 @@ test('SIGHUP: the next tokens carry the new kid; a bad file keeps it and logs on
   assert.match(errorLine, /keys\.json: is not JSON/);
   assert.equal(output().split('\n').filter((line) => line.includes('key reload failed')).length, 1);
   assert.equal(await kidOfNextToken(port), 'vector-rs256');
-  const metrics = (await send(port, { path: '/metrics' })).text();
+  const metrics = (await request(port, { path: '/metrics' })).text;
   assert.equal(metricsValue(metrics, 'jwt_proxy_key_reloads_total'), 1);
   assert.equal(metricsValue(metrics, 'jwt_proxy_key_reload_failures_total'), 1);
   assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-rs256",alg="RS256"}'), 1);
@@ -91,7 +91,7 @@ test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60
   const upstream = await startUpstream(echoHandler);
   const folder = createKeyFolder();
   const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs256')]));
-  const { child, port } = await startMain({ UPSTREAM_URL: upstream.url, JWT_KEYS_FILE: path, WORKERS: '2' });
+  const { child, port } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path, WORKERS: '2' });
   t.after(async () => {
     await stop(child);
     await upstream.close();
@@ -100,7 +100,7 @@ test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60
   child.kill('SIGHUP');
   // The primary sums the workers' counters: 2 means both reloaded.
   const metrics = await until('two worker reloads in /metrics', async () => {
-    const text = (await send(port, { path: '/metrics' })).text();
+    const text = (await request(port, { path: '/metrics' })).text;
     return metricsValue(text, 'jwt_proxy_key_reloads_total') === 2 ? text : undefined;
   });
   assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-es256",alg="ES256"}'), 1);

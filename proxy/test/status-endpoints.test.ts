@@ -2,7 +2,7 @@
 // exactly under concurrency; own endpoints are not forwarded and not counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { send, startProxy, startUpstream } from './helpers/harness.js';
+import { request, startProxy, startUpstream } from './test-utils.js';
 
 interface Status {
   startedAt: string;
@@ -17,20 +17,20 @@ test('counts 50 parallel requests as exactly 50, errors included, own endpoints 
     req.on('end', () => res.end('ok'));
   });
   let now = Date.UTC(2026, 10, 29, 8, 0, 0);
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url }, { now: () => now });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin }, { now: () => now });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
-  const before = await send(proxy.port, { path: '/status' });
+  const before = await request(proxy.port, { path: '/status' });
   assert.equal(before.json<Status>().requestsProcessed, 0);
-  await Promise.all(Array.from({ length: 48 }, (_, i) => send(proxy.port, { method: i % 2 ? 'POST' : 'GET', path: `/r${i}`, body: i % 2 ? 'b' : undefined })));
-  assert.equal((await send(proxy.port, { path: '/x', headers: { via: '1.1 jwt-proxy' } })).status, 508);
-  assert.equal((await send(proxy.port, { method: 'TRACE', path: '/t' })).status, 405);
-  await send(proxy.port, { path: '/healthz' });
-  await send(proxy.port, { path: '/metrics' });
+  await Promise.all(Array.from({ length: 48 }, (_, i) => request(proxy.port, { method: i % 2 ? 'POST' : 'GET', path: `/r${i}`, body: i % 2 ? 'b' : undefined })));
+  assert.equal((await request(proxy.port, { path: '/x', headers: { via: '1.1 jwt-proxy' } })).status, 508);
+  assert.equal((await request(proxy.port, { method: 'TRACE', path: '/t' })).status, 405);
+  await request(proxy.port, { path: '/healthz' });
+  await request(proxy.port, { path: '/metrics' });
   now += 2500;
-  const after = await send(proxy.port, { path: '/status?x=1' });
+  const after = await request(proxy.port, { path: '/status?x=1' });
   assert.equal(after.status, 200);
   assert.match(after.headers['content-type'] as string, /^application\/json/);
   assert.deepEqual(after.json(), {
@@ -46,20 +46,20 @@ test('serves an HTML page when the client prefers text/html, and forwards POST /
     req.resume();
     res.end(`upstream ${req.method} ${req.url}`);
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
-  await send(proxy.port, { path: '/one' });
-  const html = await send(proxy.port, { path: '/status', headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' } });
+  await request(proxy.port, { path: '/one' });
+  const html = await request(proxy.port, { path: '/status', headers: { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' } });
   assert.match(html.headers['content-type'] as string, /^text\/html/);
-  assert.match(html.text(), /<dd id="requests-processed">1<\/dd>/);
-  const head = await send(proxy.port, { method: 'HEAD', path: '/status' });
+  assert.match(html.text, /<dd id="requests-processed">1<\/dd>/);
+  const head = await request(proxy.port, { method: 'HEAD', path: '/status' });
   assert.equal(head.status, 200);
-  const post = await send(proxy.port, { method: 'POST', path: '/status', body: 'x' });
-  assert.equal(post.text(), 'upstream POST /status');
-  const health = await send(proxy.port, { path: '/healthz' });
+  const post = await request(proxy.port, { method: 'POST', path: '/status', body: 'x' });
+  assert.equal(post.text, 'upstream POST /status');
+  const health = await request(proxy.port, { path: '/healthz' });
   assert.deepEqual(health.json(), { status: 'ok' });
 });
 
@@ -68,19 +68,19 @@ test('exposes Prometheus metrics without the secret or a token', async (t) => {
     req.resume();
     req.on('end', () => res.end('ok'));
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
-  await send(proxy.port, { method: 'POST', path: '/m', body: 'x' });
-  const metrics = await send(proxy.port, { path: '/metrics' });
+  await request(proxy.port, { method: 'POST', path: '/m', body: 'x' });
+  const metrics = await request(proxy.port, { path: '/metrics' });
   assert.match(metrics.headers['content-type'] as string, /^text\/plain/);
-  assert.match(metrics.text(), /jwt_proxy_requests_total\{method="POST",status="200"\} 1/);
-  assert.match(metrics.text(), /jwt_proxy_tokens_signed_total 1/);
-  assert.match(metrics.text(), /jwt_proxy_upstream_latency_seconds_bucket/);
-  assert.doesNotMatch(metrics.text(), /eyJ|a9ddbcab/);
-  for (const line of proxy.rawLogs) assert.doesNotMatch(line, /eyJ|a9ddbcab/);
+  assert.match(metrics.text, /jwt_proxy_requests_total\{method="POST",status="200"\} 1/);
+  assert.match(metrics.text, /jwt_proxy_tokens_signed_total 1/);
+  assert.match(metrics.text, /jwt_proxy_upstream_latency_seconds_bucket/);
+  assert.doesNotMatch(metrics.text, /eyJ|a9ddbcab/);
+  for (const line of proxy.logLines) assert.doesNotMatch(line, /eyJ|a9ddbcab/);
 });
 
 test('answers 503 when the cluster primary does not answer', async (t) => {
@@ -94,8 +94,8 @@ test('answers 503 when the cluster primary does not answer', async (t) => {
     },
   );
   t.after(() => proxy.close());
-  const status = await send(proxy.port, { path: '/status' });
+  const status = await request(proxy.port, { path: '/status' });
   assert.equal(status.status, 503);
   assert.equal(status.json<{ error: { code: string } }>().error.code, 'CLUSTER_UNAVAILABLE');
-  assert.equal((await send(proxy.port, { path: '/metrics' })).status, 503);
+  assert.equal((await request(proxy.port, { path: '/metrics' })).status, 503);
 });

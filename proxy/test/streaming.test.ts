@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
-import { send, startProxy, startUpstream } from './helpers/harness.js';
+import { request, startProxy, startUpstream } from './test-utils.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
@@ -23,7 +23,7 @@ async function hashingRig(t: { after: (fn: () => Promise<void>) => void }) {
       res.end(body);
     });
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
@@ -34,7 +34,7 @@ async function hashingRig(t: { after: (fn: () => Promise<void>) => void }) {
 test('forwards a 4 MB Content-Length body byte for byte', async (t) => {
   const { proxy } = await hashingRig(t);
   const body = randomBytes(4 * 1024 * 1024);
-  const res = await send(proxy.port, { method: 'POST', path: '/big', body, headers: { 'content-type': 'application/octet-stream' } });
+  const res = await request(proxy.port, { method: 'POST', path: '/big', body, headers: { 'content-type': 'application/octet-stream' } });
   assert.deepEqual(res.json(), { sha256: sha256(body), bytes: body.length, te: null, cl: String(body.length) });
 });
 
@@ -62,7 +62,7 @@ test('the upstream sees the first bytes before the client has sent the last', as
     });
     req.on('end', () => res.end(Buffer.concat(chunks)));
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
@@ -87,12 +87,12 @@ test('streams a large upstream response to the client byte for byte', async (t) 
     for (let offset = 0; offset < payload.length; offset += 1 << 20) res.write(payload.subarray(offset, offset + (1 << 20)));
     res.end();
   });
-  const proxy = await startProxy({ UPSTREAM_URL: upstream.url });
+  const proxy = await startProxy({ UPSTREAM_URL: upstream.origin });
   t.after(async () => {
     await proxy.close();
     await upstream.close();
   });
-  const res = await send(proxy.port, { path: '/download' });
+  const res = await request(proxy.port, { path: '/download' });
   assert.equal(res.status, 200);
   assert.equal(sha256(res.body), sha256(payload));
 });

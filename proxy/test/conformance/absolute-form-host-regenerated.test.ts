@@ -3,7 +3,7 @@
 // exactly one Host, regenerated from the target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('forwards an absolute-form request in origin-form with Host regenerated from the target', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -2,7 +2,7 @@
 // leaves the length unknowable: the server MUST answer 400 and close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 for (const [label, lines] of [
   ['Transfer-Encoding: chunked, gzip', 'Transfer-Encoding: chunked, gzip'],

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { RecordedRequest } from './support.js';
-import { startRig, until, within } from './support.js';
+import type { RecordedRequest } from '../test-utils.js';
+import { startRig, until, within } from '../test-utils.js';
 
 const ABORTS = 1000;
 const CONCURRENCY = 25;
@@ -22,7 +22,7 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-test(`leaves no sockets, upstream requests or memory behind after ${ABORTS} client aborts mid-upload and mid-download`, { timeout: 30_000 }, async (t) => {
+test(`leaves no sockets, upstream requests or memory behind after ${ABORTS} client aborts mid-upload and mid-download`, { timeout: 90_000 }, async (t) => {
   const { proxy, upstream } = await startRig(t, {
     // Silent: the captured log lines would otherwise grow the heap this test measures.
     env: { LOG_LEVEL: 'silent' },

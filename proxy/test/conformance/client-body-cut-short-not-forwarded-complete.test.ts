@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startRig, TEST_TIMEOUT_MS } from './support.js';
+import { startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 const cases = [
   ['a Content-Length body', 'Content-Length: 100\r\n', 'a'.repeat(40)],

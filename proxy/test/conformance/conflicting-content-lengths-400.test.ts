@@ -2,7 +2,7 @@
 // value) make the framing unrecoverable: 400 and close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 for (const [label, lines] of [
   ['two Content-Length lines that differ', 'Content-Length: 3\r\nContent-Length: 5'],

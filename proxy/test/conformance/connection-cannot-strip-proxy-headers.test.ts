@@ -3,7 +3,7 @@
 // (x-my-jwt, Via, X-Forwarded-For, Forwarded) must not make the proxy drop them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listMembers, rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { listMembers, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('still sends its token, Via and forwarding fields given a Connection header that names them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { assertRefusedAndClosed, header, readResponse, startRig, TEST_TIMEOUT_MS, until, within } from './support.js';
+import { assertRefusedAndClosed, header, readResponse, startRig, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
 
 const POST = 'POST /capped HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi';
 

@@ -3,7 +3,7 @@
 // We refuse it with 400 and close the connection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('answers 400 and closes given Content-Length with Transfer-Encoding, forwarding nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

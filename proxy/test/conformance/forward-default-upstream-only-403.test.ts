@@ -4,7 +4,7 @@
 // is open or closed (no port scanner, no signed requests for an attacker's listener).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, closedPort, rawExchange, startRig, startUpstream, TEST_TIMEOUT_MS } from './support.js';
+import { assertRawProxyError, closedPort, rawExchange, startRig, startUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 function absoluteGet(authority: string, path = '/x'): string {
   return `POST http://${authority}${path} HTTP/1.1\r\nHost: ${authority}\r\nContent-Length: 2\r\n\r\nhi`;

@@ -6,7 +6,7 @@
 // contacted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, header, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from './support.js';
+import { assertRefusedAndClosed, header, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 const SMUGGLED = 'POST /smuggled HTTP/1.1\r\nHost: upstream\r\nx-my-jwt: attacker.chosen.token\r\nContent-Length: 0\r\n\r\n';
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { assertRawProxyError, header, rawExchange, startRig, TEST_TIMEOUT_MS, until } from './support.js';
+import { assertRawProxyError, header, rawExchange, startRig, TEST_TIMEOUT_MS, until } from '../test-utils.js';
 
 test('answers 508 LOOP_DETECTED at the first hop given an IPv4-mapped spelling or a host name of the proxy', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { PROXY_ALLOWED_HOSTS: '*' } });

@@ -3,7 +3,7 @@
 // that grows past it is cut off and never forwarded complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, request, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { assertRefusedAndClosed, rawExchange, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('answers 413 PAYLOAD_TOO_LARGE given a Content-Length over MAX_BODY_BYTES, forwarding nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { MAX_BODY_BYTES: '100' } });

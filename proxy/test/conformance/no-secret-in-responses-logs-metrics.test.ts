@@ -4,8 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
-import type { SimpleResponse } from './support.js';
-import { closedPort, request, startRig, TEST_TIMEOUT_MS } from './support.js';
+import type { SimpleResponse } from '../test-utils.js';
+import { closedPort, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('never shows the key or a token signature in responses, logs or metrics', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, {

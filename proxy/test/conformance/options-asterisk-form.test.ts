@@ -3,7 +3,7 @@
 // Asterisk-form with any other method is malformed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, header, rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { assertRawProxyError, header, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('forwards OPTIONS * in asterisk-form', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { parseResponse, startRig, TEST_TIMEOUT_MS, within } from './support.js';
+import { parseResponse, startRig, TEST_TIMEOUT_MS, within } from '../test-utils.js';
 
 test('forwards three pipelined requests and answers them in order on the same connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, {

@@ -8,7 +8,11 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startUpstream, TEST_TIMEOUT_MS, until, within } from './support.js';
+import { startUpstream, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
+
+const PROCESS_START_MS = 20_000;
+/** A test that starts a process gets that start on top of its usual budget. */
+const PROCESS_TEST_TIMEOUT_MS = TEST_TIMEOUT_MS + PROCESS_START_MS;
 
 // dist/proxy/test/conformance/x.js -> dist/proxy/src/main.js
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
@@ -60,14 +64,16 @@ async function spawnProxy(t: { after: (fn: () => void) => void }, upstreamOrigin
       });
       child.on('exit', (code) => reject(new Error(`proxy exited with ${code} before listening: ${stderr}`)));
     }),
-    5000,
+    // Generous: starting node (and, given WORKERS=2, forking two workers) on a shared
+    // 2-core machine under a parallel test run can take seconds.
+    PROCESS_START_MS,
     'the proxy to log "listening"',
   );
   return { port, exited, stderr: () => stderr, hasExited: () => hasExited, kill: (signal) => child.kill(signal) };
 }
 
 for (const workers of [1, 2]) {
-  test(`drains in-flight requests, refuses new connections and exits 0 on SIGTERM, given WORKERS=${workers}`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test(`drains in-flight requests, refuses new connections and exits 0 on SIGTERM, given WORKERS=${workers}`, { timeout: PROCESS_TEST_TIMEOUT_MS }, async (t) => {
     let release: (() => void) | undefined;
     const upstream = await startUpstream((req, res) => {
       req.resume();
@@ -104,7 +110,7 @@ for (const workers of [1, 2]) {
 }
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  test(`exits 0 promptly on ${signal} given only an idle kept-alive client connection`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  test(`exits 0 promptly on ${signal} given only an idle kept-alive client connection`, { timeout: PROCESS_TEST_TIMEOUT_MS }, async (t) => {
     const upstream = await startUpstream();
     t.after(() => upstream.close());
     const child = await spawnProxy(t, upstream.origin);

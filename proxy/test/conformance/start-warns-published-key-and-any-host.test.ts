@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { TEST_TIMEOUT_MS, within } from './support.js';
+import { TEST_TIMEOUT_MS, within } from '../test-utils.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const OWN_SECRET = 'k'.repeat(64);

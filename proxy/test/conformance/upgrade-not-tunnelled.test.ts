@@ -3,7 +3,7 @@
 // tunnel: an upgrade request is forwarded as a plain request without Upgrade/Connection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('forwards a WebSocket upgrade request as a plain request, never switching protocols', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -3,7 +3,7 @@
 // the proxy relays the body complete, framed for its own connection (chunked or close).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from './support.js';
+import { afterRequestHead, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('relays a close-delimited upstream body complete and correctly framed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const body = 'close-delimited body '.repeat(50);

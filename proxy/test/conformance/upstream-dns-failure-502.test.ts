@@ -2,7 +2,7 @@
 // server being reachable: a bad gateway with its own code, answered quickly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertSimpleProxyError, awaitLogged, request, startProxy, TEST_TIMEOUT_MS } from './support.js';
+import { assertSimpleProxyError, awaitLogged, request, startProxy, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('answers 502 UPSTREAM_DNS given an upstream name that does not resolve', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const proxy = await startProxy({ UPSTREAM_URL: 'http://host.invalid:8081' });

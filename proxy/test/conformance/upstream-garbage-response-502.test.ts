@@ -2,11 +2,13 @@
 // (RFC 9110 §15.6.3): 502 with a code, never the garbage itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from './support.js';
+import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 for (const [label, garbage] of [
   ['text that is not HTTP', 'SSH-2.0-OpenSSH_9.6 upstream-internal-banner\r\n\r\n'],
   ['an invalid status code', 'HTTP/1.1 2000 Weird\r\nContent-Length: 0\r\n\r\n'],
+  // Node parses it, but its writeHead refuses a status under 100: relayed, it would throw.
+  ['a status Node cannot relay (042)', 'HTTP/1.1 042 Odd\r\nContent-Length: 0\r\n\r\n'],
   ['binary bytes', '\u0000\u00ff\u0001\u00fe\r\n\r\n'],
   ['a 32 KiB response header section', `HTTP/1.1 200 OK\r\nX-Huge: ${'h'.repeat(32 * 1024)}\r\nContent-Length: 0\r\n\r\n`],
 ] as const) {

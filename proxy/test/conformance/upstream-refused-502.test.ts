@@ -1,6 +1,7 @@
 // Issue #2 failures table: a refused upstream connection is a bad gateway (RFC 9110 §15.6.3).
 import { test } from 'node:test';
-import { assertSimpleProxyError, awaitLogged, closedPort, request, startProxy, TEST_TIMEOUT_MS } from './support.js';
+import assert from 'node:assert/strict';
+import { assertSimpleProxyError, awaitLogged, closedPort, request, startProxy, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 test('answers 502 UPSTREAM_UNREACHABLE given an upstream that refuses connections', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const port = await closedPort();
@@ -9,6 +10,10 @@ test('answers 502 UPSTREAM_UNREACHABLE given an upstream that refuses connection
   const response = await request(proxy.port, { method: 'POST', path: '/refused', body: 'x' });
   assertSimpleProxyError(response, 502, 'UPSTREAM_UNREACHABLE');
   await awaitLogged(proxy, 'UPSTREAM_UNREACHABLE');
+  // A HEAD gets the same status and no body (RFC 9110 §9.3.2).
+  const head = await request(proxy.port, { method: 'HEAD', path: '/refused' });
+  assert.equal(head.status, 502);
+  assert.equal(head.body.length, 0);
 });
 
 test('answers 502 UPSTREAM_UNREACHABLE given a refused forward-mode target', { timeout: TEST_TIMEOUT_MS }, async (t) => {

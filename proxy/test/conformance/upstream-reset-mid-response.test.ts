@@ -12,7 +12,7 @@ import {
   startProxy,
   startRawUpstream,
   TEST_TIMEOUT_MS,
-} from './support.js';
+} from '../test-utils.js';
 
 test('answers 502 UPSTREAM_RESET given an upstream that resets before responding', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) => afterRequestHead(socket, () => socket.resetAndDestroy()));

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { afterRequestHead, awaitLogged, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from './support.js';
+import { afterRequestHead, awaitLogged, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from '../test-utils.js';
 
 test('aborts the client response and the upstream connection given an upstream that stalls mid-body', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) =>

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from './support.js';
+import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from '../test-utils.js';
 
 test('answers 504 UPSTREAM_TIMEOUT given an upstream that never answers, and closes the upstream connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream(() => undefined);

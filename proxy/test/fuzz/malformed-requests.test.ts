@@ -13,8 +13,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import type { RecordedRequest } from '../conformance/support.js';
-import { parseResponse, request, startRig, within } from '../conformance/support.js';
+import type { RecordedRequest } from '../test-utils.js';
+import { parseResponse, request, startRig, within } from '../test-utils.js';
 
 const SEED = 0x6a77_7470; // "jwtp"
 const CASES = 3000;

@@ -1,10 +1,11 @@
 /**
- * Shared fixtures for the conformance and fuzz suites (issue #6): a proxy built
- * with createApp on port 0 whose log lines are captured, an upstream that records
- * every request it gets, raw `net` servers for upstreams that misbehave, and a raw
- * `net` client with a tiny HTTP/1.1 response parser for clients that must send
- * something malformed or precise. Every wait is bounded: a misbehaving proxy fails
- * the test instead of hanging it.
+ * The proxy's one test-utils module (like httpxy's test/_utils.ts), for the behaviour,
+ * conformance and fuzz suites: a proxy built with createApp on port 0 whose log lines
+ * are captured, an upstream that records every request it gets (and an echo handler),
+ * raw `net` servers for upstreams that misbehave, a bounded http client and a raw `net`
+ * client with a tiny HTTP/1.1 response parser for clients that must send something
+ * malformed or precise. Every wait is bounded: a misbehaving proxy fails the test
+ * instead of hanging it. (Issue #10 merged test/helpers/harness.ts into it.)
  */
 import assert from 'node:assert/strict';
 import { EventEmitter, once } from 'node:events';
@@ -12,10 +13,12 @@ import http from 'node:http';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { createApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import type { ProxyErrorCode } from '../../src/errors.js';
-import { PROXY_ERROR_MESSAGES } from '../../src/errors.js';
+import { createApp } from '../src/app.js';
+import type { AppDeps, ProxyApp } from '../src/app.js';
+import { parseConfig } from '../src/config.js';
+import type { ProxyConfig } from '../src/config.js';
+import type { ProxyErrorCode } from '../src/errors.js';
+import { PROXY_ERROR_MESSAGES } from '../src/errors.js';
 
 /** Per-test budget: every test passes `{ timeout: TEST_TIMEOUT_MS }`. */
 export const TEST_TIMEOUT_MS = 10_000;
@@ -50,19 +53,26 @@ export async function until(condition: () => boolean | Promise<boolean>, ms: num
 
 // ---------------------------------------------------------------- the proxy
 
+export type LogRecord = Record<string, unknown>;
+
 export interface RunningProxy {
+  readonly app: ProxyApp;
+  readonly config: ProxyConfig;
   readonly server: http.Server;
   readonly port: number;
   readonly host: string;
   /** `http://127.0.0.1:port` */
   readonly origin: string;
-  /** Every log line the proxy wrote, as written. */
+  /** Every log line the proxy wrote, as written (to check nothing secret appears). */
   readonly logLines: string[];
-  /** The log lines parsed as JSON objects. */
-  logRecords(): Record<string, unknown>[];
+  /** The same lines parsed, kept as they arrive. */
+  readonly logs: LogRecord[];
+  /** The log lines parsed as JSON objects (a fresh copy). */
+  logRecords(): LogRecord[];
   /** Number of open client connections, as the server counts them. */
   connections(): Promise<number>;
-  close(): Promise<void>;
+  /** Closes the proxy; with graceMs 0 (default) open connections are cut first. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface ProxyOptions {
@@ -70,6 +80,11 @@ export interface ProxyOptions {
   readonly host?: string;
   /** Adjusts the server before it listens (e.g. timer resolution for slowloris tests). */
   readonly beforeListen?: (server: http.Server) => void;
+  /** Fixed clock (epoch ms); default Date.now. */
+  readonly now?: () => number;
+  /** Nonce source; default a counter `test-jti-000000000001`, ... */
+  readonly randomId?: () => string;
+  readonly sources?: AppDeps['sources'];
 }
 
 /**
@@ -79,19 +94,26 @@ export interface ProxyOptions {
 export async function startProxy(env: Readonly<Record<string, string>>, options: ProxyOptions = {}): Promise<RunningProxy> {
   const config = parseConfig({ LOG_LEVEL: 'info', ...env });
   const logLines: string[] = [];
+  const logs: LogRecord[] = [];
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      for (const line of String(chunk).split('\n')) if (line.trim() !== '') logLines.push(line);
+      for (const line of String(chunk).split('\n')) {
+        if (line.trim() === '') continue;
+        logLines.push(line);
+        logs.push(JSON.parse(line) as LogRecord);
+      }
       callback();
     },
   });
-  const logger = pino({ level: env.LOG_LEVEL ?? 'info' }, sink);
+  const logger = pino({ level: config.logLevel }, sink);
   let sequence = 0;
   const app = createApp({
     config,
-    now: () => Date.now(),
-    randomId: () => `conformance-${String(++sequence).padStart(12, '0')}`,
+    now: options.now ?? Date.now,
+    randomId: options.randomId ?? (() => `test-jti-${String(++sequence).padStart(12, '0')}`),
     logger,
+    defaultMetrics: false,
+    ...(options.sources === undefined ? {} : { sources: options.sources }),
   });
   const server = app.server;
   options.beforeListen?.(server);
@@ -101,17 +123,20 @@ export async function startProxy(env: Readonly<Record<string, string>>, options:
   const address = server.address() as net.AddressInfo;
   const port = address.port;
   return {
+    app,
+    config,
     server,
     port,
     host,
     origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     logLines,
-    logRecords: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    logs,
+    logRecords: () => [...logs],
     connections: () =>
       new Promise((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
-    close: async () => {
-      server.closeAllConnections();
-      await within(app.close(0), EXCHANGE_TIMEOUT_MS, 'the proxy to close');
+    close: async (graceMs = 0) => {
+      if (graceMs === 0) server.closeAllConnections();
+      await within(app.close(graceMs), graceMs + EXCHANGE_TIMEOUT_MS, 'the proxy to close');
     },
   };
 }
@@ -150,6 +175,7 @@ export interface RecordingUpstream {
   settled(record: RecordedRequest, ms?: number): Promise<RecordedRequest>;
   /** Open TCP connections to this upstream. */
   openSockets(): number;
+  readonly sockets: ReadonlySet<net.Socket>;
   close(): Promise<void>;
 }
 
@@ -244,6 +270,7 @@ export async function startUpstream(handler: UpstreamHandler = replyOk): Promise
         `upstream request ${record.method} ${record.url} to end or be torn down`,
       ),
     openSockets: () => sockets.size,
+    sockets,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.closeAllConnections();
@@ -503,6 +530,7 @@ export interface SimpleResponse {
   readonly rawHeaders: readonly string[];
   readonly body: Buffer;
   readonly text: string;
+  json<T = unknown>(): T;
 }
 
 export interface SimpleRequest {
@@ -524,7 +552,15 @@ export async function request(port: number, options: SimpleRequest = {}, host = 
         res.on('error', reject);
         res.on('end', () => {
           const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body, text: body.toString('utf8') });
+          const text = body.toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
         });
       },
     );
@@ -532,6 +568,32 @@ export async function request(port: number, options: SimpleRequest = {}, host = 
     req.end(options.body);
   });
   return within(response, options.timeoutMs ?? EXCHANGE_TIMEOUT_MS, `${options.method ?? 'GET'} ${options.path ?? '/'}`);
+}
+
+/** An upstream handler that answers every request with a JSON echo of what it received. */
+export function echoHandler(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const body = JSON.stringify({
+      method: req.method,
+      url: req.url,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      body: Buffer.concat(chunks).toString('latin1'),
+    });
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+}
+
+/** What echoHandler answers. */
+export interface Echo {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly rawHeaders: string[];
+  readonly body: string;
 }
 
 // ---------------------------------------------------------------- assertions
