@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
-import { rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, until } from './support.js';
+import { rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, until } from '../test-utils.js';
 
 const METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'TRACE'] as const;
 

@@ -9,8 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { parseResponse, readResponse, startRig, TEST_TIMEOUT_MS, until, within } from './support.js';
-import type { RawExchange } from './support.js';
+import { parseResponse, readResponse, startRig, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
+import type { RawExchange } from '../test-utils.js';
 
 const POOL = 8;
 const LEGITIMATE = 'POST /legit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nok';

@@ -6,7 +6,7 @@
 // the connection is closed. Nothing is forwarded in any case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from './support.js';
+import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
 
 const BODY = '5\r\nhello\r\n0\r\n\r\n';
 
