@@ -5,21 +5,52 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
 import type { JournalEntry } from '../src/journal.js';
 import { exchange, getJson, startMock } from './helpers.js';
 import type { Mock, Outcome } from './helpers.js';
 
 /**
- * The proxy's own test harness, loaded from the build at run time: a static import would make this
- * project reference proxy/, and the mock's image compiles mock-upstream/ without proxy/'s sources.
+ * The proxy's own createApp and parseConfig, loaded from the build at run time: a static import
+ * would make this project reference proxy/, and the mock's image compiles mock-upstream/ without
+ * proxy/'s sources. Only the proxy's public entry points are used (not its test helpers).
  */
+interface ProxyApp {
+  readonly server: Server;
+  close(graceMs: number): Promise<void>;
+}
+type ProxyModule = { createApp(deps: { config: unknown; now: () => number; randomId: () => string; logger: unknown; defaultMetrics: boolean }): ProxyApp };
+type ProxyConfigModule = { parseConfig(env: Readonly<Record<string, string>>): unknown };
+const proxyModule = (await import(new URL('../../proxy/src/app.js', import.meta.url).href)) as ProxyModule;
+const configModule = (await import(new URL('../../proxy/src/config.js', import.meta.url).href)) as ProxyConfigModule;
+
 interface StartedProxy {
   readonly port: number;
   close(): Promise<void>;
 }
-type StartProxy = (env: Readonly<Record<string, string>>, options?: { now?: () => number }) => Promise<StartedProxy>;
-const harnessUrl = new URL('../../proxy/test/helpers/harness.js', import.meta.url);
-const { startProxy } = (await import(harnessUrl.href)) as { startProxy: StartProxy };
+
+async function startProxy(env: Readonly<Record<string, string>>, now: () => number): Promise<StartedProxy> {
+  let counter = 0;
+  const app = proxyModule.createApp({
+    config: configModule.parseConfig({ LOG_LEVEL: 'silent', ...env }),
+    now,
+    randomId: () => `fault-jti-${String(++counter).padStart(12, '0')}`,
+    logger: pino({ level: 'silent' }),
+    defaultMetrics: false,
+  });
+  app.server.listen(0, '127.0.0.1');
+  await once(app.server, 'listening');
+  return {
+    port: (app.server.address() as AddressInfo).port,
+    close: async () => {
+      app.server.closeAllConnections();
+      await app.close(0);
+    },
+  };
+}
 
 /** The proxy's UPSTREAM_TIMEOUT_MS here: long enough for a loaded machine, short enough for the delay case. */
 const UPSTREAM_TIMEOUT_MS = 1_500;
@@ -29,7 +60,7 @@ describe('faults through the proxy', () => {
   let proxy: StartedProxy;
   before(async () => {
     mock = await startMock({ MOCK_FAULT_SEED: '7' });
-    proxy = await startProxy({ UPSTREAM_URL: mock.base, UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS), LOG_LEVEL: 'silent' }, { now: () => mock.clock.nowMs });
+    proxy = await startProxy({ UPSTREAM_URL: mock.base, UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) }, () => mock.clock.nowMs);
   });
   after(async () => {
     await proxy.close();

@@ -3,7 +3,7 @@
 // keys and logs one error. Waits are bounded polls on what the proxy serves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
@@ -108,4 +108,22 @@ test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60
   const kids = new Set<string | undefined>();
   for (let i = 0; i < 8; i += 1) kids.add(await kidOfNextToken(port));
   assert.deepEqual([...kids], ['vector-es256']);
+});
+
+test('an unreadable or partial key file at start stops the proxy with exit 1 and the reason', { timeout: 60_000 }, () => {
+  const folder = createKeyFolder();
+  const text = jwkSetText([vectorJwk('vector-es256')]);
+  for (const [path, reason] of [
+    [`${folder.dir}/missing.json`, /JWT_KEYS_FILE: must be a readable JWK Set file whose first key can sign: cannot read .*missing\.json \(ENOENT\)/],
+    [folder.write('partial.json', text.slice(0, text.length - 20)), /partial\.json: is not JSON/],
+  ] as const) {
+    const run = spawnSync(process.execPath, [MAIN], {
+      env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', JWT_KEYS_FILE: path },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, reason);
+    assert.doesNotMatch(run.stderr, new RegExp(String(vectorJwk('vector-es256').d)));
+  }
 });
