@@ -1,13 +1,14 @@
 /**
  * CPU profile of a proxy under load (issue #7): starts the bench upstream and
- * the proxy with `node --cpu-prof`, drives it with autocannon, stops it with
+ * the proxy with `node --cpu-prof`, drives it with wrk, stops it with
  * SIGTERM (V8 writes the profile on exit), then prints where the time went.
  *
  *   npm run build && node dist/bench/profile.js [--target ours|reference] [--method POST|GET]
- *       [--seconds 10] [--log-level warn] [--top 25] [--proxy path/to/main.js]
+ *       [--seconds 10] [--log-level warn] [--top 25] [--proxy path/to/main.js] [--node-flags '--flag=1']
  * Writes the .cpuprofile (open it in Chrome DevTools or speedscope for a flame
  * graph) and a Markdown summary under bench/results/raw/.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { formatSummary, summariseProfile, type CpuProfile } from './cpuprofile-summary.js';
 import { runLoad } from './lib/load.js';
 import { freePort, startService } from './lib/processes.js';
+import { ensureWrk } from './lib/wrk.js';
+import { readProxyLaunch } from './lib/proxy-launch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -28,12 +31,18 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     /** Another build of the proxy (e.g. a copy of dist/ with an experiment). */
     proxy: { type: 'string' },
+    /** Node flags instead of Dockerfile.proxy's, space-separated ('' = none): to measure a flag before adopting it. */
+    'node-flags': { type: 'string' },
   },
 });
 const method = values.method === 'GET' ? 'GET' : 'POST';
 const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : (values.proxy ?? 'dist/proxy/src/main.js');
+// jwt-proxy runs as its image does: the Node flags and NODE_ENV of Dockerfile.proxy (bench/lib/proxy-launch.ts).
+const image = values.target === 'reference' ? { nodeFlags: [], env: {} } : readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
+const launch = values['node-flags'] === undefined ? image : { ...image, nodeFlags: values['node-flags'].split(' ').filter((f) => f !== '') };
 const body = JSON.stringify({ orderId: 'ord-2026-000123', note: 'profile body '.repeat(12) });
 
+ensureWrk((message) => console.error(message));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-profile-'));
 const profDir = path.join(tmp, 'prof');
 mkdirSync(profDir);
@@ -43,17 +52,22 @@ const port = await freePort();
 const proxy = await startService({
   name: 'proxy',
   command: process.execPath,
-  args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, path.resolve(ROOT, main)],
-  env: { UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], WORKERS: values.workers },
+  args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...launch.nodeFlags, path.resolve(ROOT, main)],
+  // NODE_ENV=production refuses the published default key: a fresh one, same HMAC cost.
+  env: { ...launch.env, JWT_SECRET: randomBytes(64).toString('hex'), UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], WORKERS: values.workers },
   cpus: '1',
   port,
   logFile: path.join(tmp, 'proxy.log'),
 });
 let answered: number;
 try {
-  const result = await runLoad({ url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body } : {}), connections: 64, durationS: Number(values.seconds), warmupS: 1, cpus: '0' });
-  answered = result.requests + result.warmupRequests;
-  console.log(`${values.target} ${method}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}`);
+  const load = (durationS: number) =>
+    runLoad({ generator: 'wrk', url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body } : {}), connections: 64, durationS, cpus: '0' });
+  // The profile covers the process's whole life: the warm-up's requests count in the per-request figures too.
+  const warmup = await load(2);
+  const result = await load(Number(values.seconds));
+  answered = warmup.requests + result.requests;
+  console.log(`${values.target} ${method}: ${result.rps.toFixed(0)} req/s, p99 ${result.p99Ms} ms, errors ${result.errors + result.timeouts}, HTTP >= 400 ${result.badStatus}`);
 } finally {
   await proxy.stop();
   await upstream.stop();

@@ -6,7 +6,7 @@
 import type { LoadResult } from './load.js';
 import type { Sampling } from './processes.js';
 
-export type Role = 'direct' | 'ours' | 'ours-info' | 'reference' | 'nginx' | 'cluster';
+export type Role = 'direct' | 'ours' | 'ours-info' | 'reference' | 'nginx' | 'workers';
 export type Method = 'GET' | 'POST';
 
 export interface ConfigResult {
@@ -37,7 +37,7 @@ export interface Summary {
   readonly p99Ms: number;
   readonly p999Ms: number;
   readonly errors: number;
-  readonly non2xx: number;
+  readonly badStatus: number;
   readonly peakRssMb: number;
   readonly cpuPercent: number;
   /** Server CPU per answered request, µs (median of runs): robust to a busy machine, unlike req/s. */
@@ -83,7 +83,7 @@ export function summarise(results: readonly ConfigResult[]): Summary[] {
       p99Ms: median(result.runs.map((run) => run.p99Ms)),
       p999Ms: median(result.runs.map((run) => run.p999Ms)),
       errors: result.runs.reduce((sum, run) => sum + run.errors + run.timeouts, 0),
-      non2xx: result.runs.reduce((sum, run) => sum + run.non2xx, 0),
+      badStatus: result.runs.reduce((sum, run) => sum + run.badStatus, 0),
       peakRssMb: Math.max(0, ...result.samplings.map((s) => s.peakRssMb)),
       cpuPercent: median(result.samplings.map((s) => s.cpuPercent)),
       foreignCpuPercent: median(result.foreignCpu),
@@ -131,7 +131,7 @@ export interface LeakCheck {
   readonly peakRssMb: number;
   readonly growth: number;
   readonly errors: number;
-  readonly non2xx: number;
+  readonly badStatus: number;
   readonly scaledDown: boolean;
 }
 
@@ -169,38 +169,60 @@ function throughput(id: string, text: string, row: Summary | undefined, min: num
   );
 }
 
-/** The targets of issue #7, each PASS/FAIL (SKIP when a row it needs did not run). */
+/** The issue's targets, as numbers, so the checks, the table text and the tests read one definition. */
+export const TARGETS = {
+  /** Minimum req/s as a fraction of the reference's, per method (median of per-round ratios). */
+  minThroughput: 0.85,
+  /** Maximum p99 latency as a multiple of the reference's, per method (median of per-round ratios). */
+  maxP99: 1.3,
+  /** Peak RSS of one proxy process under load. */
+  maxPeakRssMb: 100,
+  /**
+   * RSS after the large phase of the leak check over RSS after the small one, minus 1. Only growth
+   * counts (decided where the issue says "within 5%"): RSS that shrinks is not a leak.
+   */
+  maxRssGrowth: 0.05,
+} as const;
+
+/** A p99 target on a row's per-round ratio to the reference of its method. */
+function tail(id: string, text: string, row: Summary | undefined, reference: Summary | undefined): TargetCheck {
+  const p99 = row?.p99VsReferencePaired;
+  return target(
+    id,
+    text,
+    row == null || p99 == null
+      ? undefined
+      : judged(`${p99.toFixed(2)}x per round (medians ${row.p99Ms.toFixed(2)} ms vs ${reference?.p99Ms.toFixed(2) ?? '–'} ms)`, p99 <= TARGETS.maxP99),
+  );
+}
+
+/** The targets of issue 11, each PASS/FAIL (SKIP when a row it needs did not run). */
 export function checkTargets(rows: readonly Summary[], leak: LeakCheck | undefined): TargetCheck[] {
   const row = (id: string) => rows.find((r) => r.id === id);
-  const signed = row('ours-post');
-  const p99 = signed?.p99VsReferencePaired;
   const single = rows.filter((r) => r.role === 'ours' || r.role === 'ours-info');
   const peaks = [...single.map((r) => r.peakRssMb), ...(leak ? [leak.peakRssMb] : [])];
   const peak = Math.max(...peaks);
+  const times = `${TARGETS.minThroughput.toFixed(2)}x`;
+  const growth = pct(TARGETS.maxRssGrowth);
   return [
-    throughput('signed-post-throughput', 'signed POST req/s >= 80% of reference', signed, 0.8),
-    target(
-      'signed-post-p99',
-      'signed POST p99 <= 1.5x reference',
-      signed == null || p99 == null
-        ? undefined
-        : judged(`${p99.toFixed(2)}x per round (medians ${signed.p99Ms} ms vs ${row('ref-post')?.p99Ms} ms)`, p99 <= 1.5),
-    ),
-    throughput('unsigned-get-throughput', 'unsigned GET req/s >= 85% of reference', row('ours-get'), 0.85),
+    throughput('signed-post-throughput', `signed POST req/s >= ${times} the reference's`, row('ours-post'), TARGETS.minThroughput),
+    throughput('unsigned-get-throughput', `unsigned GET req/s >= ${times} the reference's`, row('ours-get'), TARGETS.minThroughput),
+    tail('signed-post-p99', `signed POST p99 <= ${TARGETS.maxP99}x the reference's`, row('ours-post'), row('ref-post')),
+    tail('unsigned-get-p99', `unsigned GET p99 <= ${TARGETS.maxP99}x the reference's`, row('ours-get'), row('ref-get')),
     target(
       'peak-rss',
-      'peak RSS under load <= 120 MB (one proxy process)',
-      peaks.length === 0 ? undefined : judged(`${peak.toFixed(1)} MB`, peak <= 120),
+      `peak RSS under load <= ${TARGETS.maxPeakRssMb} MB (one proxy process)`,
+      peaks.length === 0 ? undefined : judged(`${peak.toFixed(1)} MB`, peak <= TARGETS.maxPeakRssMb),
     ),
     leak === undefined
-      ? target('rss-growth', 'RSS after 200k within 10% of after 20k', undefined)
+      ? target('rss-growth', `RSS after 200k requests within ${growth} of after 20k`, undefined)
       : target(
           'rss-growth',
-          `RSS after ${leak.largeRequests / 1000}k within 10% of after ${leak.smallRequests / 1000}k` +
+          `RSS after ${leak.largeRequests / 1000}k requests within ${growth} of after ${leak.smallRequests / 1000}k` +
             (leak.scaledDown ? ' (scaled down: heap warm-up dominates, no verdict)' : ''),
           {
             measured: `${leak.rssAfterSmallMb.toFixed(1)} -> ${leak.rssAfterLargeMb.toFixed(1)} MB (${leak.growth >= 0 ? '+' : ''}${pct(leak.growth)})`,
-            verdict: leak.scaledDown ? 'INFO' : leak.growth <= 0.1 ? 'PASS' : 'FAIL',
+            verdict: leak.scaledDown ? 'INFO' : leak.growth <= TARGETS.maxRssGrowth ? 'PASS' : 'FAIL',
           },
         ),
   ];
@@ -218,7 +240,7 @@ export const TABLE_HEADER = [
   'p99 ms',
   'p99.9 ms',
   'p99 vs ref',
-  'errors / non-2xx',
+  'errors / HTTP >= 400',
   'peak RSS MB',
   'CPU %',
   'CPU µs/req',
@@ -238,7 +260,7 @@ export function tableRows(rows: readonly Summary[]): string[][] {
     num(row.p99Ms, 2),
     num(row.p999Ms, 2),
     row.p99VsReferencePaired === null ? '–' : `${row.p99VsReferencePaired.toFixed(2)}x`,
-    `${row.errors} / ${row.non2xx}`,
+    `${row.errors} / ${row.badStatus}`,
     num(row.peakRssMb, 1),
     num(row.cpuPercent),
     num(row.cpuUsPerRequest),

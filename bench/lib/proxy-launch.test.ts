@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseProxyLaunch, readProxyLaunch } from './proxy-launch.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+test('parseProxyLaunch takes the final stage CMD flags and ENV lines, not the build stage ones', () => {
+  const dockerfile = [
+    'FROM node:24 AS build',
+    'ENV BUILD_ONLY=1',
+    'CMD ["node", "--inspect", "x.js"]',
+    'FROM node:24-slim',
+    'ENV NODE_ENV=production',
+    'ENV HTTP_PORT=8080',
+    'CMD ["node", "--max-semi-space-size=4", "dist/proxy/src/main.js"]',
+    '',
+  ].join('\n');
+  assert.deepEqual(parseProxyLaunch(dockerfile), { nodeFlags: ['--max-semi-space-size=4'], env: { NODE_ENV: 'production', HTTP_PORT: '8080' } });
+});
+
+test('parseProxyLaunch throws given a Dockerfile without an exec-form node CMD', () => {
+  assert.throws(() => parseProxyLaunch('FROM x\nCMD node main.js\n'), /no exec-form CMD/);
+  assert.throws(() => parseProxyLaunch('FROM x\nCMD ["sh", "-c", "run"]\n'), /does not run node/);
+});
+
+test('the real Dockerfile.proxy runs node on the proxy with NODE_ENV=production', () => {
+  const launch = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
+  assert.equal(launch.env['NODE_ENV'], 'production');
+  assert.ok(launch.nodeFlags.every((flag) => flag.startsWith('--')));
+});

@@ -1,0 +1,34 @@
+/**
+ * How the bench starts jwt-proxy: as its image does (issue 11: "on Node 24, the
+ * runtime the images ship"). The Node flags come from Dockerfile.proxy's CMD, the
+ * one place they are written, and NODE_ENV from its ENV, so a flag added there is
+ * measured here without a second copy.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface ProxyLaunch {
+  /** Node options between `node` and the entry script, e.g. ["--max-semi-space-size=4"]. */
+  readonly nodeFlags: readonly string[];
+  /** The image's environment (ENV lines), e.g. { NODE_ENV: "production" }. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The last exec-form CMD's flags and every `ENV NAME=value` of the final stage. */
+export function parseProxyLaunch(dockerfile: string): ProxyLaunch {
+  const stages = dockerfile.split(/^FROM\s/m);
+  const last = stages[stages.length - 1] ?? '';
+  const cmdLine = [...last.matchAll(/^CMD\s+(\[.*\])\s*$/gm)].pop()?.[1];
+  if (cmdLine === undefined) throw new Error('Dockerfile.proxy has no exec-form CMD ["node", ...]');
+  const cmd = JSON.parse(cmdLine) as string[];
+  const script = cmd.findIndex((arg, i) => i > 0 && !arg.startsWith('-'));
+  if (cmd[0] !== 'node' || script < 0) throw new Error(`Dockerfile.proxy's CMD does not run node on a script: ${cmdLine}`);
+  const env: Record<string, string> = {};
+  for (const match of last.matchAll(/^ENV\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/gm)) {
+    if (match[1] !== undefined && match[2] !== undefined) env[match[1]] = match[2];
+  }
+  return { nodeFlags: cmd.slice(1, script), env };
+}
+
+export function readProxyLaunch(dockerfilePath: string): ProxyLaunch {
+  return parseProxyLaunch(readFileSync(dockerfilePath, 'utf8'));
+}

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { LoadResult } from './load.js';
+import { checkTargets, summarise, TARGETS, type ConfigResult, type LeakCheck, type Method, type Role } from './report.js';
+
+const run = (rps: number, p99Ms: number): LoadResult => ({
+  generator: 'wrk',
+  rps,
+  p50Ms: p99Ms / 2,
+  p99Ms,
+  p999Ms: p99Ms,
+  maxMs: p99Ms,
+  requests: rps * 6,
+  warmupRequests: 0,
+  errors: 0,
+  timeouts: 0,
+  badStatus: 0,
+  durationS: 6,
+});
+
+function config(id: string, role: Role, method: Method, runs: LoadResult[], peakRssMb = 80): ConfigResult {
+  return {
+    id,
+    label: id,
+    role,
+    method,
+    pinning: 'core 1',
+    token: 'signed',
+    runs,
+    samplings: runs.map(() => ({ peakRssMb, cpuPercent: 100, cpuSeconds: 6 })),
+    foreignCpu: runs.map(() => 0),
+  };
+}
+
+const leak = (growth: number, scaledDown = false): LeakCheck => ({
+  smallRequests: 20_000,
+  largeRequests: 200_000,
+  rssAfterSmallMb: 80,
+  rssAfterLargeMb: 80 * (1 + growth),
+  peakRssMb: 85,
+  growth,
+  errors: 0,
+  badStatus: 0,
+  scaledDown,
+});
+
+/** Three rounds; the reference drifts between rounds, jwt-proxy keeps a fixed share of it. */
+function rows(postShare: number, getShare: number, p99Factor: number, peakRssMb = 80) {
+  const reference = [3000, 2000, 2500];
+  return summarise([
+    config('ours-post', 'ours', 'POST', reference.map((r) => run(r * postShare, 10 * p99Factor)), peakRssMb),
+    config('ref-post', 'reference', 'POST', reference.map((r) => run(r, 10))),
+    config('ours-get', 'ours', 'GET', reference.map((r) => run(r * getShare, 8 * p99Factor)), peakRssMb),
+    config('ref-get', 'reference', 'GET', reference.map((r) => run(r, 8))),
+  ]);
+}
+
+const verdicts = (checks: ReturnType<typeof checkTargets>) => Object.fromEntries(checks.map((c) => [c.id, c.verdict]));
+
+test('summarise pairs each round with the reference of the same round, so a drifting machine cancels', () => {
+  const post = rows(0.9, 0.9, 1).find((r) => r.id === 'ours-post');
+  assert.ok(Math.abs((post?.vsReferencePaired ?? 0) - 0.9) < 1e-9);
+  assert.ok(Math.abs((post?.p99VsReferencePaired ?? 0) - 1) < 1e-9);
+});
+
+test('checkTargets passes every target at the issue 11 limits', () => {
+  const checks = checkTargets(rows(TARGETS.minThroughput, TARGETS.minThroughput, TARGETS.maxP99, TARGETS.maxPeakRssMb), leak(TARGETS.maxRssGrowth));
+  assert.deepEqual(verdicts(checks), {
+    'signed-post-throughput': 'PASS',
+    'unsigned-get-throughput': 'PASS',
+    'signed-post-p99': 'PASS',
+    'unsigned-get-p99': 'PASS',
+    'peak-rss': 'PASS',
+    'rss-growth': 'PASS',
+  });
+});
+
+test('checkTargets fails each target just past its limit', () => {
+  const checks = checkTargets(rows(0.84, 0.84, 1.31, 100.5), leak(0.051));
+  assert.deepEqual(Object.values(verdicts(checks)), ['FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL']);
+  assert.equal(checks.find((c) => c.id === 'signed-post-throughput')?.target, "signed POST req/s >= 0.85x the reference's");
+  assert.equal(checks.find((c) => c.id === 'peak-rss')?.measured, '100.5 MB');
+});
+
+test('checkTargets takes the leak check peak into the RSS target', () => {
+  const checks = checkTargets(rows(1, 1, 1, 60), { ...leak(0), peakRssMb: 101 });
+  assert.equal(verdicts(checks)['peak-rss'], 'FAIL');
+});
+
+test('checkTargets does not count RSS that shrinks as growth', () => {
+  assert.equal(verdicts(checkTargets(rows(1, 1, 1), leak(-0.2)))['rss-growth'], 'PASS');
+});
+
+test('checkTargets gives no verdict on a scaled-down leak check and skips targets whose rows did not run', () => {
+  const checks = checkTargets(rows(1, 1, 1).filter((r) => r.method === 'POST'), leak(0.3, true));
+  assert.equal(verdicts(checks)['rss-growth'], 'INFO');
+  assert.equal(verdicts(checks)['unsigned-get-throughput'], 'SKIP');
+  assert.equal(verdicts(checks)['unsigned-get-p99'], 'SKIP');
+  assert.equal(verdicts(checkTargets([], undefined))['rss-growth'], 'SKIP');
+});
