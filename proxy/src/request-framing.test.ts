@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
+import type { ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { framesBody, framingRefusal, guardUnframedBody } from './request-framing.js';
+import type { Exchange } from './exchange.js';
+import { framesBody, framingRefusal, guardUnframedBody, refuseUnframedBody } from './request-framing.js';
 
 test('framesBody is true for Content-Length or Transfer-Encoding only', () => {
   assert.equal(framesBody({ 'content-length': '0' }), true);
@@ -68,4 +70,22 @@ test('guardUnframedBody stays silent for framed bodies and for requests without 
     req.on('end', () => res.end());
   });
   assert.deepEqual(events, []);
+});
+
+test('refuseUnframedBody cuts the upstream request and answers 400 BAD_FRAMING on an unframed body byte', async () => {
+  let destroyed = false;
+  let outcome: string | undefined;
+  const received = await withServer('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello', (req, res) => {
+    // The upstream headers as if the parser had hidden the body's framing from req.headers.
+    req.headers = { host: 'x' };
+    const exchange = { req, res, outcome: undefined as string | undefined };
+    const proxyReq = { destroy: () => (destroyed = true) } as unknown as ClientRequest;
+    refuseUnframedBody(exchange as unknown as Exchange, proxyReq);
+    req.resume();
+    res.on('finish', () => (outcome = exchange.outcome));
+  });
+  assert.equal(destroyed, true, 'the upstream request is cut');
+  assert.equal(outcome, 'BAD_FRAMING');
+  assert.match(received, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.match(received, /"code":"BAD_FRAMING"/);
 });
