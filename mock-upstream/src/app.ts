@@ -62,9 +62,6 @@ export interface AppDeps {
 
 const MOCK_PREFIX = '/__mock/';
 
-export { MOCK_ERROR_CODES } from './errors.js';
-export type { MockErrorCode } from './errors.js';
-
 /** An http.Server whose close() also ends the live-event streams and open waits, which would otherwise hold it open. */
 class MockServer extends Server {
   #beforeClose: () => void = () => undefined;

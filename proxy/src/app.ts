@@ -22,6 +22,7 @@ import type { ProxyMetrics } from './metrics.js';
 import { createMetrics, setSigningKey } from './metrics.js';
 import { logRequest, logWhenClosed } from './outcome.js';
 import { createOwnEndpoints, isOwnEndpoint } from './own-endpoints.js';
+import { trackResponse } from './pipelining.js';
 import type { StatusSources } from './own-endpoints.js';
 import type { Forwarder } from './pipeline.js';
 import { createForwarder } from './pipeline.js';
@@ -132,6 +133,7 @@ function createDispatch(deps: {
   return (req, res) => {
     // A connection over a cap is being answered 503 already; its requests are never read further.
     if (caps.isRefused(req.socket)) return;
+    trackResponse(req, res);
     if (tooManyHeaderLines(req.rawHeaders)) {
       logRequest(logger, { method: req.method, url: req.url, status: 431, code: 'HEADERS_TOO_LARGE' });
       sendError(res, 'HEADERS_TOO_LARGE', { close: true });

@@ -78,7 +78,8 @@ interface Pending extends UpstreamRequest {
   readonly hadLength: boolean;
 }
 
-export function createHttpProxyBridge(events: UpstreamEvents): HttpProxyBridge {
+/** `maxSockets`: UPSTREAM_MAX_SOCKETS, so the pool one origin may hold is a setting (issue #16). */
+export function createHttpProxyBridge(events: UpstreamEvents, pool: { readonly maxSockets?: number } = {}): HttpProxyBridge {
   const pending = new WeakMap<IncomingMessage, Pending>();
 
   function onProxyReq(proxyReq: ClientRequest, req: IncomingMessage): void {
@@ -112,8 +113,9 @@ export function createHttpProxyBridge(events: UpstreamEvents): HttpProxyBridge {
     });
   }
 
-  const httpAgent = new http.Agent(AGENT_OPTIONS);
-  const httpsAgent = new https.Agent(AGENT_OPTIONS);
+  const agentOptions = { ...AGENT_OPTIONS, maxSockets: pool.maxSockets ?? AGENT_OPTIONS.maxSockets };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
   const httpMiddleware = middlewareFor(httpAgent);
   const httpsMiddleware = middlewareFor(httpsAgent);
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lookAlikeFilter } from './look-alike-headers.js';
+import { lookAlikeFilter, withLookAlikes } from './look-alike-headers.js';
 
 test('flags names that read as the token, framing, hop-by-hop or proxy-added fields once _ and . are -', () => {
   const isLookAlike = lookAlikeFilter('X-My-JWT');
@@ -31,4 +31,14 @@ test('follows a configured JWT_HEADER', () => {
   const isLookAlike = lookAlikeFilter('authorization-token');
   assert.equal(isLookAlike('authorization_token'), true);
   assert.equal(isLookAlike('x_my_jwt'), false);
+});
+
+test('withLookAlikes keeps the exact names and adds every look-alike to has()', () => {
+  const dropped = withLookAlikes(['x-my-jwt', 'expect'], 'x-my-jwt');
+  assert.equal(dropped.has('expect'), true);
+  assert.equal(dropped.has('x-my-jwt'), true);
+  assert.equal(dropped.has('x_my_jwt'), true);
+  assert.equal(dropped.has('content_length'), true);
+  assert.equal(dropped.has('accept'), false);
+  assert.equal(dropped.size, 2);
 });

@@ -35,3 +35,17 @@ export function lookAlikeFilter(tokenHeader: string): (name: string) => boolean 
     return protectedNames.has(name.replace(SEPARATORS, '-'));
   };
 }
+
+/**
+ * `exact` as a set whose `has` also answers true for every look-alike: the header copy
+ * (hop-by-hop.ts `endToEndCopy`) drops what its `alsoDrop` set has, so look-alikes go in
+ * the same single pass over the fields, with no second loop or delete.
+ */
+export function withLookAlikes(exact: Iterable<string>, tokenHeader: string): ReadonlySet<string> {
+  const isLookAlike = lookAlikeFilter(tokenHeader);
+  return new (class extends Set<string> {
+    override has(name: string): boolean {
+      return super.has(name) || isLookAlike(name);
+    }
+  })(exact);
+}

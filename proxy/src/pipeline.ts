@@ -30,6 +30,9 @@ import {
   resolveUpstream,
 } from './guards.js';
 import { createHttpProxyBridge } from './http-proxy-bridge.js';
+import { closeUpgradeConnection } from './pipelining.js';
+import { refuseUnframeableBody, refuseUnframedBody } from './request-framing.js';
+import { enforceUploadRate } from './upload-rate.js';
 import { allowedMethods } from './intermediary.js';
 import type { ProxyMetrics } from './metrics.js';
 import { countRequest, createRequestCounter, setOutcome } from './outcome.js';
@@ -49,6 +52,8 @@ export const REQUEST_PASSES: readonly RequestPass[] = [
   countRequest, //               outcome.ts: counted and logged when the response closes
   refuseDuplicateHost, //        400 DUPLICATE_HOST
   requireHost, //                400 BAD_REQUEST (HTTP/1.1 without Host)
+  refuseUnframeableBody, //      request-framing.ts: 501/400 for codings but chunked, HTTP/1.0 + TE
+  closeUpgradeConnection, //     pipelining.ts: an Upgrade is answered, then its connection closes
   resolveUpstream, //            reverse or forward target; 400/403/508
   refuseLoop, //                 508 LOOP_DETECTED (Via names us)
   refuseTrace, //                405 TRACE_NOT_ALLOWED
@@ -56,11 +61,13 @@ export const REQUEST_PASSES: readonly RequestPass[] = [
   refuseDeclaredBodyTooLarge, // 413 PAYLOAD_TOO_LARGE
   buildUpstreamHeaders, //       upstream-headers.ts: hop-by-hop out, X-Forwarded/Via and the token in
   armUpstreamTimeout, //         upstream-timeout.ts: 504 UPSTREAM_TIMEOUT
+  enforceUploadRate, //          upload-rate.ts: 408 BODY_TOO_SLOW below MIN_BODY_RATE_BPS
   sendUpstream, //               http-proxy-bridge.ts: http-proxy-middleware streams it
 ];
 
 export const UPSTREAM_REQUEST_PASSES: readonly UpstreamRequestPass[] = [
   adoptUpstreamRequest, //       abandon it if the client was already answered
+  refuseUnframedBody, //         request-framing.ts: no body byte goes out unframed
   watchUpstreamRequest, //       upstream-timeout.ts
   relayInterimResponses, //      response-relay.ts: 102/103
   limitChunkedBody, //           guards.ts: 413 for a chunked body past MAX_BODY_BYTES
@@ -124,7 +131,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
       deps.logger.error({ msg: 'forwarding failed', err: err instanceof Error ? err.message : String(err) });
       sendError(res, 'INTERNAL_ERROR');
     },
-  });
+  }, { maxSockets: deps.config.limits.upstreamMaxSockets });
   const ctx: PipelineContext = {
     ...deps,
     counter: createRequestCounter(deps.metrics, deps.status),

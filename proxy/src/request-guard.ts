@@ -11,6 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProxyErrorCode } from './errors.js';
 import { PROXY_ERROR_STATUS, errorBody } from './errors.js';
+import { closeAfterOpenResponses } from './pipelining.js';
 
 /** Node keeps the first Host and drops the rest; rawHeaders still shows every line. */
 export function hasDuplicateHost(rawHeaders: readonly string[]): boolean {
@@ -72,6 +73,10 @@ interface SocketWithMessage extends Duplex {
  */
 export function handleClientError(err: Error & { code?: string }, socket: Duplex): ProxyErrorCode | undefined {
   const code = clientErrorCode(err);
+  // RFC 9112 §9.6 (issue #16): bad bytes behind requests still being answered end the
+  // connection after those answers; a raw 400 written over them would tell the client that a
+  // request failed which may already have run upstream.
+  if (err.code?.startsWith('HPE_') === true && closeAfterOpenResponses(socket, () => endSoon(socket))) return code;
   const pending = (socket as SocketWithMessage)._httpMessage;
   if (code !== undefined && socket.writable && (pending === undefined || pending === null || pending.headersSent !== true)) {
     socket.end(rawErrorResponse(code));
@@ -83,6 +88,12 @@ export function handleClientError(err: Error & { code?: string }, socket: Duplex
 
 function destroyIfOpen(socket: Duplex): void {
   if (!socket.destroyed) socket.destroy();
+}
+
+function endSoon(socket: Duplex): void {
+  if (socket.destroyed) return;
+  socket.end();
+  setTimeout(destroyIfOpen, 1000, socket).unref();
 }
 
 /** The server's 'connect' listener: CONNECT would open a TLS tunnel, which cannot be signed. */

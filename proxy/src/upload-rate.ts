@@ -8,6 +8,10 @@
  * deadline: no work per chunk.
  */
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { sendError } from './errors.js';
+import type { Exchange } from './exchange.js';
+import { setOutcome } from './outcome.js';
 
 export interface UploadRate {
   /** Bytes per second; 0 = no minimum. */
@@ -61,3 +65,23 @@ export function watchUploadRate(
 }
 
 function noop(): void {}
+
+function now(): number {
+  return performance.now();
+}
+
+/** Request pass: watches the body of a request that has one; too slow → 408 BODY_TOO_SLOW, upstream request cut. */
+export function enforceUploadRate(exchange: Exchange): boolean {
+  const { req, ctx } = exchange;
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return false;
+  watchUploadRate(req, ctx.config.limits, now, () => {
+    setOutcome(exchange, 'BODY_TOO_SLOW');
+    // Destroyed mid-body, the upstream request never completes, and its socket leaves the pool.
+    exchange.proxyReq?.destroy();
+    req.unpipe();
+    if (exchange.res.headersSent) exchange.res.destroy();
+    else sendError(exchange.res, 'BODY_TOO_SLOW', { close: true });
+  });
+  return false;
+}

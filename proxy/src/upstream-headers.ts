@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Exchange } from './exchange.js';
 import { endToEndCopy } from './hop-by-hop.js';
+import { withLookAlikes } from './look-alike-headers.js';
 import { appendVia, applyForwardedHeaders, maxForwards, viaEntry } from './intermediary.js';
 
 /**
@@ -16,7 +17,8 @@ import { appendVia, applyForwardedHeaders, maxForwards, viaEntry } from './inter
  * 100 Continue or 417 before the pipeline ran).
  */
 export function droppedRequestFields(tokenHeader: string): ReadonlySet<string> {
-  return new Set([tokenHeader, 'expect']);
+  // Look-alikes (`x_my_jwt`, `Content_Length`) too: CGI-style upstreams read them as the real ones (issue #16).
+  return withLookAlikes([tokenHeader, 'expect'], tokenHeader);
 }
 
 /** The pass: replaces req.headers with the upstream's copy (http-proxy-middleware sends req.headers). */

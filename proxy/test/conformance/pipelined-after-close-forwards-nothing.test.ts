@@ -1,0 +1,72 @@
+// Issue #16 (Medium 1) / RFC 9112 §9.6: once a connection is to close (the proxy answered
+// with `Connection: close`, the client said close or spoke HTTP/1.0, an Upgrade), nothing
+// pipelined behind it is forwarded; a valid request followed by garbage is answered, not
+// replaced by a raw 400 while it ran upstream, and nothing after the garbage is read. Before,
+// the POST ran upstream while the client got a raw 400, and Upgrade and h2c requests left
+// whatever followed them hanging.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { header, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import type { RawExchange } from '../test-utils.js';
+
+const SECOND = 'POST /second HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi';
+
+function statuses(exchange: RawExchange): number[] {
+  return [...exchange.raw.toString('latin1').matchAll(/^HTTP\/1\.1 (\d{3})/gm)].map((match) => Number(match[1]));
+}
+
+const CLOSING_FIRSTS: ReadonlyArray<readonly [string, string, number]> = [
+  ['a 400 (two Host lines)', 'GET /first HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 400],
+  ['the 417 for an unknown expectation', 'POST /first HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 2\r\n\r\nhi', 417],
+];
+
+for (const [what, first, status] of CLOSING_FIRSTS) {
+  test(`forwards nothing pipelined behind ${what} answered with Connection: close`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { proxy, upstream } = await startRig(t);
+    const exchange = await rawExchange(first + SECOND, { port: proxy.port, untilClose: true });
+    assert.equal(exchange.response?.status, status);
+    assert.equal(header(exchange.response!, 'connection'), 'close');
+    assert.equal(exchange.closedByPeer, true);
+    assert.deepEqual(statuses(exchange), [status], 'one response only');
+    assert.equal(upstream.requests.length, 0, 'nothing forwarded');
+  });
+}
+
+for (const [what, upgrade] of [
+  ['a WebSocket Upgrade', 'Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'],
+  ['an h2c Upgrade', 'Upgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n'],
+] as const) {
+  test(`answers ${what} once with Connection: close and forwards nothing pipelined behind it`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { proxy, upstream } = await startRig(t);
+    const exchange = await rawExchange(`GET /up HTTP/1.1\r\nHost: 127.0.0.1\r\n${upgrade}\r\n${SECOND}`, { port: proxy.port, untilClose: true });
+    assert.equal(exchange.response?.status, 200, 'the Upgrade request itself is forwarded as a plain request');
+    assert.equal(header(exchange.response!, 'connection'), 'close');
+    assert.equal(exchange.closedByPeer, true, 'no hang: the connection closes');
+    assert.deepEqual(upstream.requests.map((r) => r.url), ['/up'], 'the pipelined request is not forwarded');
+  });
+}
+
+for (const [what, first] of [
+  ['a request that says Connection: close', 'POST /first HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi'],
+  ['an HTTP/1.0 request without keep-alive', 'POST /first HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi'],
+] as const) {
+  test(`forwards ${what} and nothing pipelined behind it`, { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    const { proxy, upstream } = await startRig(t);
+    const exchange = await rawExchange(first + SECOND, { port: proxy.port, untilClose: true });
+    assert.equal(exchange.response?.status, 200);
+    assert.equal(exchange.closedByPeer, true);
+    assert.deepEqual(statuses(exchange), [200], 'one response only');
+    assert.deepEqual(upstream.requests.map((r) => r.url), ['/first'], 'the pipelined request is not forwarded');
+  });
+}
+
+test('answers a valid POST pipelined with garbage in the same packet, then closes, running nothing more', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { proxy, upstream } = await startRig(t);
+  const exchange = await rawExchange(`${SECOND}\x00\x01GARBAGE / HTTP/9\r\n\r\n${SECOND}`, { port: proxy.port, untilClose: true });
+  // The POST that ran upstream is answered, never replaced by a raw 400; nothing after the
+  // garbage is read.
+  assert.deepEqual(statuses(exchange), [200]);
+  assert.equal(header(exchange.response!, 'connection'), 'close');
+  assert.equal(exchange.closedByPeer, true);
+  assert.deepEqual(upstream.requests.map((r) => r.url), ['/second']);
+});
