@@ -44,6 +44,8 @@ const body = JSON.stringify({ orderId: 'ord-2026-000123', note: 'profile body '.
 
 ensureWrk((message) => console.error(message));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-profile-'));
+// Also when a server fails to start (e.g. a config the proxy refuses): 'exit' runs after an uncaught error too.
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const profDir = path.join(tmp, 'prof');
 mkdirSync(profDir);
 const upstreamPort = await freePort();
@@ -80,6 +82,5 @@ mkdirSync(outDir, { recursive: true });
 const base = path.join(outDir, `profile-${values.target}-${method.toLowerCase()}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 writeFileSync(`${base}.cpuprofile`, readFileSync(path.join(profDir, file)));
 writeFileSync(`${base}.md`, `${summary}\n`);
-rmSync(tmp, { recursive: true, force: true });
 console.log(summary);
 console.log(`\nwrote ${path.relative(ROOT, base)}.{cpuprofile,md}`);
