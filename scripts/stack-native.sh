@@ -64,9 +64,9 @@ start() {
   local dir=${1:?usage: stack-native.sh start DIR}
   require_build
   mkdir -p "$dir"; : >"$dir/pids"
-  local mock_port strict_port proxy_port put_port keys_port mock_keys_port
+  local mock_port strict_port proxy_port put_port keys_port mock_keys_port profile_port profile
   mock_port=$(free_port); strict_port=$(free_port); proxy_port=$(free_port); put_port=$(free_port)
-  keys_port=$(free_port); mock_keys_port=$(free_port)
+  keys_port=$(free_port); mock_keys_port=$(free_port); profile_port=$(free_port)
   local mock_url=http://127.0.0.1:$mock_port
   local pid
   pid=$(start_server mock-upstream "$MOCK_MAIN" "$dir" HTTP_PORT="$mock_port" HOST=127.0.0.1)
@@ -88,6 +88,11 @@ start() {
     UPSTREAM_URL="http://127.0.0.1:$mock_keys_port" PROXY_NAME=jwt-proxy-keys JWT_KEYS_FILE="$dir/keys/jwt-keys.json" JWT_TTL_S=300)
   wait_healthy proxy-keys "http://127.0.0.1:$keys_port" "$pid" "$dir/proxy-keys.log" || { stop "$dir"; return 1; }
   local keys_pid=$pid
+  # mock-profile (issue #14): negative-vectors.json's verifier profile, for the consumer suite.
+  profile=$(bash scripts/stack-keys.sh vectors "$dir/keys") || { stop "$dir"; return 1; }
+  pid=$(start_server mock-profile "$MOCK_MAIN" "$dir" HTTP_PORT="$profile_port" HOST=127.0.0.1 \
+    MOCK_KEYS_FILE="$dir/keys/vectors-keys.json" MOCK_ISSUER="${profile% *}" MOCK_AUDIENCE="${profile#* }")
+  wait_healthy mock-profile "http://127.0.0.1:$profile_port" "$pid" "$dir/mock-profile.log" || { stop "$dir"; return 1; }
   cat >"$dir/env" <<ENV
 export PROXY_URL=http://127.0.0.1:$proxy_port
 export PROXY_PUT_URL=http://127.0.0.1:$put_port
@@ -96,6 +101,7 @@ export MOCK_STRICT_URL=http://127.0.0.1:$strict_port
 export MOCK_URL_FROM_PROXY=$mock_url
 export PROXY_KEYS_URL=http://127.0.0.1:$keys_port
 export MOCK_KEYS_URL=http://127.0.0.1:$mock_keys_port
+export MOCK_PROFILE_URL=http://127.0.0.1:$profile_port
 export KEYS_DIR=$dir/keys
 export PROXY_KEYS_RELOAD="kill -HUP $keys_pid"
 ENV

@@ -6,7 +6,8 @@
 #   STACK=compose (default)  the real images via `docker compose -p jwt-proxy-test` on TEST_HTTP_PORT
 #                            (18080), TEST_MOCK_PORT (18081), TEST_HTTP_PORT_PUT (18082) and
 #                            TEST_MOCK_STRICT_PORT (18083), TEST_HTTP_PORT_KEYS (18084) and
-#                            TEST_MOCK_KEYS_PORT (18085), so a `make run` stack is left alone
+#                            TEST_MOCK_KEYS_PORT (18085), TEST_MOCK_PROFILE_PORT (18086), so a
+#                            `make run` stack is left alone
 #   STACK=native             the built servers on free loopback ports (scripts/stack-native.sh)
 # With no Docker engine answering, compose falls back to native with a warning, except under CI=true,
 # where testing anything but the images is a failure.
@@ -70,6 +71,12 @@ compose_up() {
   export PROXY_KEYS_RELOAD="docker compose --ansi never -p $PROJECT --env-file /dev/null --profile test kill -s HUP proxy-keys"
   compose down -v --remove-orphans >/dev/null 2>&1 || true # leftovers of an interrupted run
   bash scripts/stack-keys.sh init "$KEYS_DIR" || return 1
+  # mock-profile (issue #14): the verifier profile of negative-vectors.json, so the consumer suite
+  # runs the profile vectors against the image too (they skip without MOCK_PROFILE_URL).
+  export MOCK_PROFILE_PORT=${TEST_MOCK_PROFILE_PORT:-18086} MOCK_PROFILE_URL=http://127.0.0.1:${TEST_MOCK_PROFILE_PORT:-18086}
+  local profile
+  profile=$(bash scripts/stack-keys.sh vectors "$KEYS_DIR") || return 1
+  export MOCK_PROFILE_ISSUER=${profile% *} MOCK_PROFILE_AUDIENCE=${profile#* }
   if ! compose up -d --build --wait --wait-timeout 180; then
     compose ps -a; compose logs --no-color --tail 50
     return 1
