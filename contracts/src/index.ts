@@ -7,3 +7,4 @@ export * from './token-config.js';
 export * from './recorded-request.js';
 export * from './token-profile.js';
 export * from './jwk-set.js';
+export * from './seeded-random.js';

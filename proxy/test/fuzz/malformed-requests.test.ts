@@ -15,23 +15,13 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { RecordedRequest } from '../test-utils.js';
 import { parseResponse, request, startRig, within } from '../test-utils.js';
+import { seededRandom } from '../../../contracts/src/index.js';
 
 const SEED = 0x6a77_7470; // "jwtp"
 const CASES = 3000;
 const CONCURRENCY = 16;
 const CONTROL_EVERY = 100;
 
-/** mulberry32: a tiny, fast 32-bit PRNG; the same seed gives the same cases on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -203,7 +193,7 @@ test(`survives ${CASES} seeded malformed requests: never forwards one, answers 4
     handler: (req, res) => req.on('end', () => res.end('ok')),
   });
   upstreamAuthority = `127.0.0.1:${upstream.port}`;
-  const cases = generate(mulberry32(SEED));
+  const cases = generate(seededRandom(SEED));
   const problems: string[] = [];
   let next = 0;
   let controls = 0;
