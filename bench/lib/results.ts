@@ -75,6 +75,17 @@ export function leakLine(leak: LeakCheck | undefined): string {
   );
 }
 
+/** The line that says when, where and from which commit a run was made (`markQuick`: flag a quick run in it). */
+function runLine(r: BenchResults, markQuick: boolean): string {
+  const quick = markQuick && r.quick ? ' (QUICK run: indicative only)' : '';
+  return `Run ${r.machine.date} on ${machineLine(r.machine)}. Commit ${r.machine.commit ?? 'unknown'}${quick}.`;
+}
+
+/** The whole results table, then how the run was made and the leak check, as latest.md and the docs show them. */
+function runDetails(r: BenchResults): string[] {
+  return [markdownTable(TABLE_HEADER, tableRows(r.summary)), '', ...r.setup.map((line) => `- ${line}`), `- ${leakLine(r.leak)}`];
+}
+
 export function targetsTable(targets: readonly TargetCheck[]): string {
   return markdownTable(['Verdict', 'Target', 'Measured'], targets.map((t) => [t.verdict, t.target, t.measured]));
 }
@@ -98,12 +109,9 @@ export function resultsMarkdown(r: BenchResults): string {
   return [
     `# Benchmark results${r.quick ? ' (QUICK: indicative only)' : ''}`,
     '',
-    `Run ${r.machine.date} on ${machineLine(r.machine)}. Commit ${r.machine.commit ?? 'unknown'}.`,
+    runLine(r, false),
     '',
-    markdownTable(TABLE_HEADER, tableRows(r.summary)),
-    '',
-    ...r.setup.map((line) => `- ${line}`),
-    `- ${leakLine(r.leak)}`,
+    ...runDetails(r),
     '',
     '## Targets (issue 11)',
     '',
@@ -124,7 +132,7 @@ export function readmeBlock(r: BenchResults): string {
   const keep = README_HEADER.map((name) => TABLE_HEADER.indexOf(name));
   const rows = tableRows(r.summary).map((row) => keep.map((i) => row[i] ?? ''));
   return [
-    `Run ${r.machine.date} on ${machineLine(r.machine)}. Commit ${r.machine.commit ?? 'unknown'}${r.quick ? ' (QUICK run: indicative only)' : ''}.`,
+    runLine(r, true),
     '',
     markdownTable(README_HEADER, rows),
     '',
@@ -135,12 +143,9 @@ export function readmeBlock(r: BenchResults): string {
 /** The results block of docs/performance.md: the whole table, the verdicts, WORKERS and the cross-check. */
 export function docsBlock(r: BenchResults): string {
   return [
-    `Run ${r.machine.date} on ${machineLine(r.machine)}. Commit ${r.machine.commit ?? 'unknown'}${r.quick ? ' (QUICK run: indicative only)' : ''}.`,
+    runLine(r, true),
     '',
-    markdownTable(TABLE_HEADER, tableRows(r.summary)),
-    '',
-    ...r.setup.map((line) => `- ${line}`),
-    `- ${leakLine(r.leak)}`,
+    ...runDetails(r),
     '',
     targetsTable(r.targets),
     ...(r.workers.length > 0 ? ['', workersTable(r.workers)] : []),
