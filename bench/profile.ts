@@ -18,6 +18,7 @@ import { formatSummary, summariseProfile, type CpuProfile } from './cpuprofile-s
 import { runLoad } from './lib/load.js';
 import { freePort, startService } from './lib/processes.js';
 import { ensureWrk } from './lib/wrk.js';
+import { BENCH_BODY } from './lib/body.js';
 import { readProxyLaunch } from './lib/proxy-launch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +41,7 @@ const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : (
 // jwt-proxy runs as its image does: the Node flags and NODE_ENV of Dockerfile.proxy (bench/lib/proxy-launch.ts).
 const image = values.target === 'reference' ? { nodeFlags: [], env: {} } : readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
 const launch = values['node-flags'] === undefined ? image : { ...image, nodeFlags: values['node-flags'].split(' ').filter((f) => f !== '') };
-const body = JSON.stringify({ orderId: 'ord-2026-000123', note: 'profile body '.repeat(12) });
+const body = BENCH_BODY;
 
 ensureWrk((message) => console.error(message));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-profile-'));

@@ -34,6 +34,7 @@ import { leakLine, resultsMarkdown, type BenchResults, type CrossCheckRow, type 
 import { readProxyLaunch } from './lib/proxy-launch.js';
 import { roundOrder } from './lib/rounds.js';
 import { ensureWrk, wrkVersion } from './lib/wrk.js';
+import { BENCH_BODY } from './lib/body.js';
 import { updateReadmeAndDocs } from './readme.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -52,16 +53,8 @@ const BOTH_CPUS = '0,1';
 /** Per-request logs off: pino's `warn` keeps warnings and errors only. */
 const QUIET_LOG_LEVEL = 'warn';
 
-/** A ~200-byte JSON body, as issue #7 specifies. */
-const BODY = JSON.stringify({
-  orderId: 'ord-2026-000123',
-  customer: { id: 'c-4711', tier: 'gold' },
-  items: [
-    { sku: 'sku-0001', qty: 2, price: 19.99 },
-    { sku: 'sku-0042', qty: 1, price: 5.5 },
-  ],
-  note: 'benchmark body, about two hundred bytes of ordinary JSON',
-});
+/** A ~200-byte JSON body, as issue #7 specifies (bench/lib/body.ts). */
+const BODY = BENCH_BODY;
 
 /** --quick runs only the rows the throughput and latency targets need. */
 const QUICK_IDS = ['ours-post', 'ref-post', 'ours-get', 'ref-get'];

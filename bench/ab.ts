@@ -1,0 +1,90 @@
+/**
+ * Builds side by side in many short paired rounds: the harness behind docs/performance.md
+ * "The old core against the new in 30 paired rounds". `npm run bench` runs each configuration
+ * in 5 rounds of 6 s; on a machine whose speed drifts by 2x within a minute that cannot tell
+ * two builds 5% apart. Here every build and the reference start at once, all pinned to core 1
+ * (idle but the one being driven), and each round drives each of them for a few seconds with
+ * wrk from core 0, so the rounds are short and many and no process restarts between them.
+ *
+ *   npm run build && node dist/bench/ab.js [--method GET|POST] [--rounds 30] [--seconds 2]
+ *       dist/proxy/src/main.js  /tmp/old/dist/proxy/src/main.js  'dist/proxy/src/main.js|--max-semi-space-size=16'
+ *
+ * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's).
+ * Prints, per build, the median over rounds of its req/s over the reference's in the same round.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BENCH_BODY } from './lib/body.js';
+import { runLoad } from './lib/load.js';
+import { summarisePairedRounds } from './lib/paired-rounds.js';
+import { freePort, startService } from './lib/processes.js';
+import type { Service } from './lib/processes.js';
+import { readProxyLaunch } from './lib/proxy-launch.js';
+import { consoleTable } from './lib/report.js';
+import { ensureWrk } from './lib/wrk.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    method: { type: 'string', default: 'GET' },
+    rounds: { type: 'string', default: '30' },
+    seconds: { type: 'string', default: '2' },
+  },
+});
+const method = values.method === 'POST' ? 'POST' : 'GET';
+const rounds = Number(values.rounds);
+const seconds = Number(values.seconds);
+if (positionals.length === 0 || !(rounds > 0) || !(seconds > 0)) {
+  console.error('usage: node dist/bench/ab.js [--method GET|POST] [--rounds N] [--seconds S] main.js[|node flags] ...');
+  process.exit(2);
+}
+
+const image = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-ab-'));
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+ensureWrk((message) => console.error(message));
+
+async function start(name: string, args: readonly string[], env: Record<string, string>, cpus: string): Promise<Service> {
+  const port = await freePort();
+  return startService({ name, command: process.execPath, args, env: { ...env, HTTP_PORT: String(port) }, cpus, port, logFile: path.join(tmp, `${name}.log`) });
+}
+
+/** `main.js|--flag --flag`: the build's entry and its node flags (the image's when there is no `|`). */
+function buildArgs(spec: string): string[] {
+  const bar = spec.indexOf('|');
+  const main = path.resolve(bar === -1 ? spec : spec.slice(0, bar));
+  const flags = bar === -1 ? image.nodeFlags : spec.slice(bar + 1).split(' ').filter((flag) => flag !== '');
+  return [...flags, main];
+}
+
+const upstream = await start('upstream', [path.join(ROOT, 'dist/bench/upstream.js')], {}, '0');
+const ours = { ...image.env, JWT_SECRET: randomBytes(64).toString('hex'), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+const servers = [await start('reference', [path.join(ROOT, 'dist/bench/reference-proxy.js')], { UPSTREAM_URL: upstream.url }, '1')];
+for (const [i, spec] of positionals.entries()) servers.push(await start(`build-${i + 1}`, buildArgs(spec), ours, '1'));
+
+const drive = async (server: Service, durationS: number): Promise<number> =>
+  (await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), connections: 64, durationS, cpus: '0' })).rps;
+const table: number[][] = [];
+try {
+  for (const server of servers) await drive(server, 2); // warm-up: JIT and pools
+  for (let round = 1; round <= rounds; round++) {
+    const row: number[] = [];
+    for (const server of servers) row.push(await drive(server, seconds));
+    table.push(row);
+    console.error(`round ${round}/${rounds}: ${row.map((rps) => rps.toFixed(0)).join(' ')}`);
+  }
+} finally {
+  for (const server of [...servers, upstream]) await server.stop();
+}
+const names = ['reference', ...positionals];
+const figures = summarisePairedRounds(table);
+console.log(`${method}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64; ratio = median over rounds of req/s / the reference's in the same round`);
+console.log(consoleTable(
+  ['build', 'median req/s', 'median ratio', 'min', 'max', 'rounds'],
+  figures.map((f, i) => [names[i] ?? '', f.medianRps.toFixed(0), f.medianRatio.toFixed(3), f.minRatio.toFixed(3), f.maxRatio.toFixed(3), String(f.rounds)]),
+));
