@@ -12,7 +12,6 @@
  * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's).
  * Prints, per build, the median over rounds of its req/s over the reference's in the same round.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +22,7 @@ import { runLoad } from './lib/load.js';
 import { summarisePairedRounds } from './lib/paired-rounds.js';
 import { freePort, startService } from './lib/processes.js';
 import type { Service } from './lib/processes.js';
-import { readProxyLaunch } from './lib/proxy-launch.js';
+import { benchProxyEnv, readProxyLaunch, splitNodeFlags } from './lib/proxy-launch.js';
 import { consoleTable } from './lib/report.js';
 import { ensureWrk } from './lib/wrk.js';
 
@@ -58,12 +57,12 @@ async function start(name: string, args: readonly string[], env: Record<string, 
 function buildArgs(spec: string): string[] {
   const bar = spec.indexOf('|');
   const main = path.resolve(bar === -1 ? spec : spec.slice(0, bar));
-  const flags = bar === -1 ? image.nodeFlags : spec.slice(bar + 1).split(' ').filter((flag) => flag !== '');
+  const flags = bar === -1 ? image.nodeFlags : splitNodeFlags(spec.slice(bar + 1));
   return [...flags, main];
 }
 
 const upstream = await start('upstream', [path.join(ROOT, 'dist/bench/upstream.js')], {}, '0');
-const ours = { ...image.env, JWT_SECRET: randomBytes(64).toString('hex'), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+const ours = { ...benchProxyEnv(image), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
 const servers = [await start('reference', [path.join(ROOT, 'dist/bench/reference-proxy.js')], { UPSTREAM_URL: upstream.url }, '1')];
 for (const [i, spec] of positionals.entries()) servers.push(await start(`build-${i + 1}`, buildArgs(spec), ours, '1'));
 

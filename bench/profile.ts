@@ -8,7 +8,6 @@
  * Writes the .cpuprofile (open it in Chrome DevTools or speedscope for a flame
  * graph) and a Markdown summary under bench/results/raw/.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +18,7 @@ import { runLoad } from './lib/load.js';
 import { freePort, startService } from './lib/processes.js';
 import { ensureWrk } from './lib/wrk.js';
 import { BENCH_BODY } from './lib/body.js';
-import { readProxyLaunch } from './lib/proxy-launch.js';
+import { benchProxyEnv, readProxyLaunch, splitNodeFlags } from './lib/proxy-launch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -40,8 +39,7 @@ const method = values.method === 'GET' ? 'GET' : 'POST';
 const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : (values.proxy ?? 'dist/proxy/src/main.js');
 // jwt-proxy runs as its image does: the Node flags and NODE_ENV of Dockerfile.proxy (bench/lib/proxy-launch.ts).
 const image = values.target === 'reference' ? { nodeFlags: [], env: {} } : readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
-const launch = values['node-flags'] === undefined ? image : { ...image, nodeFlags: values['node-flags'].split(' ').filter((f) => f !== '') };
-const body = BENCH_BODY;
+const launch = values['node-flags'] === undefined ? image : { ...image, nodeFlags: splitNodeFlags(values['node-flags']) };
 
 ensureWrk((message) => console.error(message));
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'jwt-proxy-profile-'));
@@ -56,8 +54,7 @@ const proxy = await startService({
   name: 'proxy',
   command: process.execPath,
   args: ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...launch.nodeFlags, path.resolve(ROOT, main)],
-  // NODE_ENV=production refuses the published default key: a fresh one, same HMAC cost.
-  env: { ...launch.env, JWT_SECRET: randomBytes(64).toString('hex'), UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], WORKERS: values.workers },
+  env: { ...benchProxyEnv(launch), UPSTREAM_URL: upstream.url, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: values['log-level'], WORKERS: values.workers },
   cpus: '1',
   port,
   logFile: path.join(tmp, 'proxy.log'),
@@ -65,7 +62,7 @@ const proxy = await startService({
 let answered: number;
 try {
   const load = (durationS: number) =>
-    runLoad({ generator: 'wrk', url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body } : {}), connections: 64, durationS, cpus: '0' });
+    runLoad({ generator: 'wrk', url: `${proxy.url}/api/orders?profile=1`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), connections: 64, durationS, cpus: '0' });
   // The profile covers the process's whole life: the warm-up's requests count in the per-request figures too.
   const warmup = await load(2);
   const result = await load(Number(values.seconds));

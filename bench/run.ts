@@ -18,7 +18,6 @@
  * (--quick writes only the raw copy).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,10 +30,10 @@ import { NGINX, nginxArgs } from './lib/nginx.js';
 import { foreignCpu, freePort, rssKb, sample, startService, TASKSET, type Sampling, type Service } from './lib/processes.js';
 import { checkTargets, consoleTable, summarise, TABLE_HEADER, tableRows, type ConfigResult, type LeakCheck, type Method, type Role, type Summary } from './lib/report.js';
 import { leakLine, resultsMarkdown, type BenchResults, type CrossCheckRow, type MachineInfo, type WorkersRow } from './lib/results.js';
-import { readProxyLaunch } from './lib/proxy-launch.js';
+import { benchProxyEnv, readProxyLaunch } from './lib/proxy-launch.js';
 import { roundOrder } from './lib/rounds.js';
 import { ensureWrk, wrkVersion } from './lib/wrk.js';
-import { BENCH_BODY } from './lib/body.js';
+import { BENCH_BODY as BODY } from './lib/body.js';
 import { updateReadmeAndDocs } from './readme.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -45,16 +44,13 @@ const RESULTS_DIR = path.join(ROOT, 'bench/results');
 const PROXY_LAUNCH = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
 const PROXY_NODE_ARGS = (main: string) => [...PROXY_LAUNCH.nodeFlags, main];
 /** Under NODE_ENV=production the proxy refuses the published default key: a fresh one per run, same HMAC cost. */
-const PROXY_ENV = { NODE_ENV: PROXY_LAUNCH.env['NODE_ENV'] ?? 'production', JWT_SECRET: randomBytes(64).toString('hex') };
+const PROXY_ENV = benchProxyEnv(PROXY_LAUNCH);
 
 const LOAD_CPU = '0';
 const PROXY_CPU = '1';
 const BOTH_CPUS = '0,1';
 /** Per-request logs off: pino's `warn` keeps warnings and errors only. */
 const QUIET_LOG_LEVEL = 'warn';
-
-/** A ~200-byte JSON body, as issue #7 specifies (bench/lib/body.ts). */
-const BODY = BENCH_BODY;
 
 /** --quick runs only the rows the throughput and latency targets need. */
 const QUICK_IDS = ['ours-post', 'ref-post', 'ours-get', 'ref-get'];

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseProxyLaunch, readProxyLaunch } from './proxy-launch.js';
+import { benchProxyEnv, parseProxyLaunch, readProxyLaunch, splitNodeFlags } from './proxy-launch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -41,4 +41,19 @@ test('this node accepts every flag of the image CMD, without a warning', () => {
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'ok');
   assert.equal(run.stderr, '');
+});
+
+test('benchProxyEnv keeps the image NODE_ENV, never its HTTP_PORT, and draws a fresh 512-bit secret each time', () => {
+  const launch = { nodeFlags: [], env: { NODE_ENV: 'production', HTTP_PORT: '8080' } };
+  const first = benchProxyEnv(launch);
+  assert.deepEqual(Object.keys(first).sort(), ['JWT_SECRET', 'NODE_ENV']);
+  assert.equal(first.NODE_ENV, 'production');
+  assert.match(first.JWT_SECRET, /^[0-9a-f]{128}$/);
+  assert.notEqual(benchProxyEnv(launch).JWT_SECRET, first.JWT_SECRET);
+  assert.equal(benchProxyEnv({ nodeFlags: [], env: {} }).NODE_ENV, 'production');
+});
+
+test('splitNodeFlags reads flags written as one string; an empty string is no flags', () => {
+  assert.deepEqual(splitNodeFlags('--max-semi-space-size=16  --heap-growing-percent=20 '), ['--max-semi-space-size=16', '--heap-growing-percent=20']);
+  assert.deepEqual(splitNodeFlags(''), []);
 });

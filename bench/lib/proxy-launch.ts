@@ -4,6 +4,7 @@
  * one place they are written, and NODE_ENV from its ENV, so a flag added there is
  * measured here without a second copy.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 export interface ProxyLaunch {
@@ -31,4 +32,18 @@ export function parseProxyLaunch(dockerfile: string): ProxyLaunch {
 
 export function readProxyLaunch(dockerfilePath: string): ProxyLaunch {
   return parseProxyLaunch(readFileSync(dockerfilePath, 'utf8'));
+}
+
+/**
+ * The environment every bench harness (run, ab, profile) gives jwt-proxy: the image's NODE_ENV and a
+ * fresh JWT_SECRET, since production refuses the published default key (same HMAC cost). Not the
+ * image's HTTP_PORT: the harnesses pick free ports.
+ */
+export function benchProxyEnv(launch: ProxyLaunch): { readonly NODE_ENV: string; readonly JWT_SECRET: string } {
+  return { NODE_ENV: launch.env['NODE_ENV'] ?? 'production', JWT_SECRET: randomBytes(64).toString('hex') };
+}
+
+/** Node flags written as one string (`--node-flags '--a=1 --b'`, `main.js|--a=1 --b`); '' = none. */
+export function splitNodeFlags(text: string): string[] {
+  return text.split(' ').filter((flag) => flag !== '');
 }
