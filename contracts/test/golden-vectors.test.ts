@@ -71,15 +71,15 @@ interface ProxyTokenModule {
     randomId: () => string;
   }): () => { token: string; jti: string };
 }
-const proxyTokenJs = new URL('../../proxy/src/token.js', import.meta.url);
+const proxyTokenJs = new URL('../../proxy/src/keys/signer.js', import.meta.url);
 
-test('golden vectors: the proxy signer (dist/proxy/src/token.js) reproduces every token to the byte', async (t) => {
+test('golden vectors: the proxy signer (dist/proxy/src/keys/signer.js) reproduces every token to the byte', async (t) => {
   if (!existsSync(fileURLToPath(proxyTokenJs))) {
     t.skip(`${fileURLToPath(proxyTokenJs)} is not built (npx tsc -b proxy)`);
     return;
   }
   const proxyToken = (await import(proxyTokenJs.href)) as ProxyTokenModule;
-  assert.equal(typeof proxyToken.createSigner, 'function', 'proxy/src/token.ts exports createSigner');
+  assert.equal(typeof proxyToken.createSigner, 'function', 'proxy/src/keys/signer.ts exports createSigner');
   for (const vector of vectors) {
     const sign = proxyToken.createSigner({
       keys: { current: { alg: 'HS512', kid: undefined, key: createSecretKey(keyOf(vector.secret, vector.secretEncoding)) } },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { PROXY_ERROR_STATUS } from '../../proxy/src/errors.js';
+import { PROXY_ERROR_STATUS } from '../../proxy/src/http/errors.js';
 import { artefacts, CODE_INPUTS, contractVersionOf, generateOpenApi, generateTokenSchema, OPENAPI_FILE } from './generate-artefacts.js';
 
 const openApiText = readFileSync(OPENAPI_FILE, 'utf8');
@@ -14,7 +14,7 @@ for (const artefact of artefacts()) {
   });
 }
 
-test('the OpenAPI ProxyErrorCode enum is exactly the codes of proxy/src/errors.ts', () => {
+test('the OpenAPI ProxyErrorCode enum is exactly the codes of proxy/src/http/errors.ts', () => {
   const doc = parse(openApiText) as { components: { schemas: Record<string, { enum?: string[] }> } };
   assert.deepEqual(doc.components.schemas.ProxyErrorCode?.enum, Object.keys(PROXY_ERROR_STATUS));
 });

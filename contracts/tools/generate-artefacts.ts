@@ -2,7 +2,7 @@
  * Generates the parts of the contract artefacts that the code defines (issue 14),
  * so the documents cannot drift from it:
  *   contracts/token.schema.json          <- the zod schemas (contracts/src/token-schema.ts)
- *   contracts/openapi.yaml, nodes only:  ProxyErrorCode.enum  <- proxy/src/errors.ts
+ *   contracts/openapi.yaml, nodes only:  ProxyErrorCode.enum  <- proxy/src/http/errors.ts
  *                                        MockErrorCode.enum   <- mock-upstream/src/errors.ts
  *                                        VerdictCode.enum     <- contracts/src/verdict.ts
  *                                        JwkAlgorithm.enum, PrivateJwkMember.enum <- contracts/src/jwk-set.ts
@@ -16,7 +16,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { PROXY_ERROR_STATUS } from '../../proxy/src/errors.js';
+import { PROXY_ERROR_STATUS } from '../../proxy/src/http/errors.js';
 import { MOCK_ERROR_CODES } from '../../mock-upstream/src/errors.js';
 import { VERDICT_CODES } from '../src/verdict.js';
 import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS } from '../src/jwk-set.js';

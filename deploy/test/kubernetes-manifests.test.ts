@@ -27,7 +27,7 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BENCH = JSON.parse(readFileSync(join(REPO, 'bench/results/latest.json'), 'utf8')) as {
   summary: Array<{ id: string; peakRssMb: number }>;
 };
-/** The proxy's own default (proxy/src/config.ts), for a ConfigMap that does not set it. */
+/** The proxy's own default (proxy/src/config/config.ts), for a ConfigMap that does not set it. */
 const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 
 // The operator's jwt-secret.env, made here as docs/scale.md says: a fresh key, never one in git.

@@ -1,5 +1,5 @@
 /**
- * The mock's own error codes, in one table (like proxy/src/errors.ts): every
+ * The mock's own error codes, in one table (like proxy/src/http/errors.ts): every
  * answer the mock makes about its API, rather than a recorded request, is
  * `{"error":{"code","message"}}` with the status and default message below.
  * Clients and tests match on `code`; the message may add specifics (a field path).

@@ -25,7 +25,7 @@ interface ProxyApp {
 type ProxyModule = { createApp(deps: { config: unknown; now: () => number; randomId: () => string; logger: unknown; defaultMetrics: boolean }): ProxyApp };
 type ProxyConfigModule = { parseConfig(env: Readonly<Record<string, string>>): unknown };
 const proxyModule = (await import(new URL('../../proxy/src/app.js', import.meta.url).href)) as ProxyModule;
-const configModule = (await import(new URL('../../proxy/src/config.js', import.meta.url).href)) as ProxyConfigModule;
+const configModule = (await import(new URL('../../proxy/src/config/config.js', import.meta.url).href)) as ProxyConfigModule;
 
 interface StartedProxy {
   readonly port: number;

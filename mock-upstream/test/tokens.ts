@@ -1,6 +1,6 @@
 /**
  * Token crafting for the tests, with node:crypto only: independent of the
- * proxy's signer (jsonwebtoken in proxy/src/token.ts) and of the verifier under test (jose).
+ * proxy's signer (jsonwebtoken in proxy/src/keys/signer.ts) and of the verifier under test (jose).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';

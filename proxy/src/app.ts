@@ -10,28 +10,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { ProxyConfig } from './config.js';
-import { limitConnections } from './connection-limits.js';
-import type { ServerConnectionLimits } from './connection-limits.js';
-import { sendError } from './errors.js';
-import type { ListenerIdentity } from './forward-target.js';
-import { localAddresses } from './forward-target.js';
-import { PARSER_HEADER_LINES, tooManyHeaderLines } from './header-count.js';
-import { allowedMethods } from './intermediary.js';
-import type { ProxyMetrics } from './metrics.js';
-import { createMetrics, setSigningKey } from './metrics.js';
-import { logRequest, logWhenClosed } from './outcome.js';
-import { createOwnEndpoints, isOwnEndpoint } from './own-endpoints.js';
-import { trackResponse } from './pipelining.js';
-import type { StatusSources } from './own-endpoints.js';
-import type { Forwarder } from './pipeline.js';
-import { createForwarder } from './pipeline.js';
-import { declaredBodyTooLarge, handleClientError, refuseConnect, refuseExpectation } from './request-guard.js';
-import { StatusCounter } from './status.js';
-import { KeyRing } from './key-ring.js';
-import { createKeyReloader } from './key-reload.js';
-import type { KeyReloader } from './key-reload.js';
-import { createSigner } from './token.js';
+import type { ProxyConfig } from './config/config.js';
+import { limitConnections } from './server/connection-limits.js';
+import type { ServerConnectionLimits } from './server/connection-limits.js';
+import { sendError } from './http/errors.js';
+import type { ListenerIdentity } from './pipeline/resolve-target.js';
+import { localAddresses } from './pipeline/resolve-target.js';
+import { PARSER_HEADER_LINES, tooManyHeaderLines } from './http/header-count.js';
+import { allowedMethods } from './http/max-forwards.js';
+import type { ProxyMetrics } from './observe/metrics.js';
+import { createMetrics, setSigningKey } from './observe/metrics.js';
+import { logRequest, logWhenClosed } from './observe/request-log.js';
+import { createOwnEndpoints, isOwnEndpoint } from './server/own-endpoints.js';
+import { trackResponse } from './server/pipelining.js';
+import type { StatusSources } from './server/own-endpoints.js';
+import type { Forwarder } from './pipeline/passes.js';
+import { createForwarder } from './pipeline/passes.js';
+import { declaredBodyTooLarge } from './http/request-head.js';
+import { handleClientError, refuseConnect } from './server/client-errors.js';
+import { StatusCounter } from './observe/status.js';
+import { KeyRing } from './keys/key-ring.js';
+import { createKeyReloader } from './keys/key-reload.js';
+import type { KeyReloader } from './keys/key-reload.js';
+import { createSigner } from './keys/signer.js';
 
 
 export interface AppDeps {
@@ -107,7 +108,7 @@ function listenForEdgeCases(
     dispatch(req, res);
   });
   server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
-    if (!caps.isRefused(req.socket)) refuseExpectation(res);
+    if (!caps.isRefused(req.socket)) sendError(res, 'EXPECTATION_FAILED');
   });
   const allow = allowedMethods(config.allowTrace);
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
@@ -136,14 +137,14 @@ function createDispatch(deps: {
     trackResponse(req, res);
     if (tooManyHeaderLines(req.rawHeaders)) {
       logRequest(logger, { method: req.method, url: req.url, status: 431, code: 'HEADERS_TOO_LARGE' });
-      sendError(res, 'HEADERS_TOO_LARGE', { close: true });
+      sendError(res, 'HEADERS_TOO_LARGE');
       return;
     }
     // llhttp accepts `HTTP/2.0` in a request line; that is neither HTTP/2 nor HTTP/1.x,
     // and forwarding it would claim `Via: 2.0` (RFC 9112 §2.3, RFC 9110 §15.6.6).
     if (req.httpVersionMajor !== 1) {
       logRequest(logger, { method: req.method, url: req.url, status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' });
-      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED', { close: true });
+      sendError(res, 'HTTP_VERSION_NOT_SUPPORTED');
       return;
     }
     if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {

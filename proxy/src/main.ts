@@ -11,13 +11,13 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../contracts/src/index.js';
 import { createApp } from './app.js';
-import { createNonceSource } from './nonce.js';
+import { createNonceSource } from './keys/nonce.js';
 import type { ProxyApp } from './app.js';
-import type { StatusSources } from './own-endpoints.js';
-import { MSG, PrimaryCoordinator, WorkerClient, relayKeyReload, workerStatus } from './cluster.js';
-import type { ProxyConfig } from './config.js';
-import { parseConfig } from './config.js';
-import { startWarnings } from './start-warnings.js';
+import type { StatusSources } from './server/own-endpoints.js';
+import { MSG, PrimaryCoordinator, WorkerClient, relayKeyReload, workerStatus } from './server/cluster.js';
+import type { ProxyConfig } from './config/config.js';
+import { parseConfig } from './config/config.js';
+import { startWarnings } from './config/start-warnings.js';
 
 /** Workers answer the primary within this, or /status is served without them. */
 const CLUSTER_IPC_TIMEOUT_MS = 2000;

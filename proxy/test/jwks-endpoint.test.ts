@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/src/key-fixtures.js';
-import { JWKS_MAX_AGE_S } from '../src/jwks.js';
+import { JWKS_MAX_AGE_S } from '../src/keys/jwks.js';
 import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
 import type { Echo } from './test-utils.js';
 

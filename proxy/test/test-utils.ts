@@ -15,10 +15,10 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import type { AppDeps, ProxyApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
-import type { ProxyConfig } from '../src/config.js';
-import type { ProxyErrorCode } from '../src/errors.js';
-import { PROXY_ERROR_MESSAGES } from '../src/errors.js';
+import { parseConfig } from '../src/config/config.js';
+import type { ProxyConfig } from '../src/config/config.js';
+import type { ProxyErrorCode } from '../src/http/errors.js';
+import { PROXY_ERROR_MESSAGES } from '../src/http/errors.js';
 
 /** Per-test budget: every test passes `{ timeout: TEST_TIMEOUT_MS }`. */
 export const TEST_TIMEOUT_MS = 10_000;

@@ -17,7 +17,7 @@ import { createKeyFolder, generateJwk, jwkSetText } from '../../../contracts/src
 import type { Jwk } from '../../../contracts/src/key-fixtures.js';
 import { MOCK_MAIN, startServer } from '../../../contracts/suites/stack.js';
 import { createApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig } from '../../src/config/config.js';
 
 const CONCURRENCY = 6;
 /** Responses before each reload, and in all: bounded in count whatever the machine's speed. */

@@ -1,0 +1,63 @@
+/**
+ * The one request log line, written on every path: forwarded requests (pipeline/count-request.ts),
+ * the own endpoints, 505 and CONNECT. Never the secret, never a token, never a query.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { OutcomeCode } from '../http/errors.js';
+
+/** The request path without its query: the README promises a query never reaches the logs. */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export interface RequestLogLine {
+  readonly method: string | undefined;
+  /** The raw request-target; logged without its query. */
+  readonly url: string | undefined;
+  readonly status: number;
+  readonly code?: OutcomeCode | undefined;
+  /** performance.now() at arrival; with it the line carries durationMs. */
+  readonly startedAt?: number;
+  readonly upstreamAt?: number;
+  readonly jti?: string | undefined;
+}
+
+function ms(from: number, to: number): number {
+  return Math.round((to - from) * 1000) / 1000;
+}
+
+/** The one request log line. Never the secret, never a token, never a query. */
+export function logRequest(logger: Logger, line: RequestLogLine): void {
+  const end = performance.now();
+  logger.info({
+    msg: 'request',
+    method: line.method,
+    url: pathOf(line.url),
+    status: line.status,
+    durationMs: line.startedAt === undefined ? undefined : ms(line.startedAt, end),
+    upstreamMs:
+      line.startedAt === undefined || line.upstreamAt === undefined || line.upstreamAt < 0
+        ? undefined
+        : ms(line.startedAt, line.upstreamAt),
+    code: line.code,
+    jti: line.jti,
+  });
+}
+
+/** Logs an own-endpoint request (Express) when its response closes; never counted. */
+export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
+  const startedAt = performance.now();
+  res.once('close', () => {
+    logRequest(logger, {
+      method: req.method,
+      url: req.url,
+      status: res.headersSent ? res.statusCode : 0,
+      startedAt,
+      code: res.writableFinished ? undefined : 'CLIENT_ABORTED',
+    });
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Where the token is added. The upstream request's header section is built here,
+ * once: the client's end-to-end fields (hop-by-hop.ts drops the rest), then what
+ * the proxy adds: Max-Forwards, X-Forwarded-*, Forwarded, Via and exactly one
+ * token. Stripping comes first, so a client can neither forge nor remove the
+ * proxy's fields (RFC 9110 §7.6.1).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Exchange } from './exchange.js';
+import { endToEndCopy } from '../http/hop-by-hop.js';
+import { withLookAlikes } from '../http/look-alike-headers.js';
+import { maxForwards } from '../http/max-forwards.js';
+import { appendVia, applyForwardedHeaders, viaEntry } from '../http/via-forwarded.js';
+
+/**
+ * The request fields never copied besides the hop-by-hop ones: the client's token (any
+ * case, any count: Node lower-cases and joins them) and Expect (Node already answered
+ * 100 Continue or 417 before the pipeline ran).
+ */
+export function droppedRequestFields(tokenHeader: string): ReadonlySet<string> {
+  // Look-alikes (`x_my_jwt`, `Content_Length`) too: CGI-style upstreams read them as the real ones (issue #16).
+  return withLookAlikes([tokenHeader, 'expect'], tokenHeader);
+}
+
+/** The pass: replaces req.headers with the upstream's copy (http-proxy-middleware sends req.headers). */
+export function buildUpstreamHeaders(exchange: Exchange): boolean {
+  const { req, ctx } = exchange;
+  const { config } = ctx;
+  const headers = req.headers;
+  const method = req.method as string;
+  const resolved = exchange.resolved;
+  /* c8 ignore next */ if (resolved === undefined) return false;
+  // Copying beats deleting from Node's object, which would turn it into a slow dictionary.
+  const forwarded = endToEndCopy(headers, ctx.dropped) as IncomingHttpHeaders;
+  const hops = maxForwards(method, headers['max-forwards']);
+  if (hops.action === 'decrement') forwarded['max-forwards'] = hops.value;
+  // llhttp only accepts a chunked-last Transfer-Encoding without Content-Length, so a
+  // removed TE means a chunked body: keep it framed as chunked (never unframed bytes).
+  if (headers['transfer-encoding'] !== undefined && forwarded['content-length'] === undefined) {
+    forwarded['transfer-encoding'] = 'chunked';
+  }
+  applyForwardedHeaders(forwarded, {
+    clientAddress: req.socket.remoteAddress,
+    proto: 'http',
+    // Absolute-form: the client's Host is ignored (RFC 9112 §3.2.2), so the host the client
+    // asked for is the target's; echoing the ignored one would forge X-Forwarded-Host.
+    host: resolved.mode === 'forward' ? resolved.target.host : headers.host,
+    trust: config.trustForwarded,
+  });
+  forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion, config.proxyName));
+  if (config.signedMethods.has(method)) {
+    const { token, jti } = ctx.sign();
+    forwarded[config.token.header] = token;
+    exchange.jti = jti;
+    ctx.metrics.tokensSigned.inc();
+  }
+  req.headers = forwarded;
+  return false;
+}

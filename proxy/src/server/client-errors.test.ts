@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Duplex } from 'node:stream';
+import { rawErrorResponse } from '../http/errors.js';
+import { declaredBodyTooLarge, hasDuplicateHost } from '../http/request-head.js';
+import { clientErrorCode, handleClientError, refuseConnect } from './client-errors.js';
+
+class FakeSocket extends Duplex {
+  written = '';
+  override _read(): void {}
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.written += chunk.toString();
+    cb();
+  }
+}
+
+test('finds a second Host line in rawHeaders, in any case', () => {
+  assert.equal(hasDuplicateHost(['Host', 'a', 'X', 'b']), false);
+  assert.equal(hasDuplicateHost(['Host', 'a', 'hOST', 'a']), true);
+  assert.equal(hasDuplicateHost(['Hosts', 'a', 'Host', 'b']), false);
+  assert.equal(hasDuplicateHost([]), false);
+});
+
+test('compares a declared Content-Length with MAX_BODY_BYTES', () => {
+  assert.equal(declaredBodyTooLarge({ 'content-length': '11' }, 10), true);
+  assert.equal(declaredBodyTooLarge({ 'content-length': '10' }, 10), false);
+  assert.equal(declaredBodyTooLarge({}, 10), false);
+  assert.equal(declaredBodyTooLarge({ 'content-length': '99' }, undefined), false);
+});
+
+test('maps client errors: overflow 431, timeouts 408, resets silent, the rest 400', () => {
+  assert.equal(clientErrorCode({ code: 'HPE_HEADER_OVERFLOW' }), 'HEADERS_TOO_LARGE');
+  assert.equal(clientErrorCode({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }), 'REQUEST_TIMEOUT');
+  assert.equal(clientErrorCode({ code: 'HPE_HEADERS_TIMEOUT' }), 'REQUEST_TIMEOUT');
+  assert.equal(clientErrorCode({ code: 'ECONNRESET' }), undefined);
+  assert.equal(clientErrorCode({ code: 'EPIPE' }), undefined);
+  assert.equal(clientErrorCode({ code: 'HPE_INVALID_METHOD' }), 'BAD_REQUEST');
+  assert.equal(clientErrorCode({}), 'BAD_REQUEST');
+});
+
+test('writes a complete raw response that closes the connection', () => {
+  const raw = rawErrorResponse('HEADERS_TOO_LARGE');
+  assert.match(raw, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  assert.match(raw, /\r\nConnection: close\r\n\r\n\{"error":\{"code":"HEADERS_TOO_LARGE"/);
+  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  assert.match(raw, new RegExp(`Content-Length: ${Buffer.byteLength(body)}\r\n`));
+});
+
+test('answers a client error unless a response already started on the socket', async () => {
+  const fresh = new FakeSocket();
+  assert.equal(handleClientError(Object.assign(new Error('x'), { code: 'HPE_INVALID_METHOD' }), fresh), 'BAD_REQUEST');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.match(fresh.written, /^HTTP\/1\.1 400 /);
+
+  const busy = new FakeSocket() as FakeSocket & { _httpMessage?: { headersSent: boolean } };
+  busy._httpMessage = { headersSent: true };
+  handleClientError(Object.assign(new Error('x'), { code: 'HPE_INVALID_METHOD' }), busy);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(busy.written, '');
+
+  const reset = new FakeSocket();
+  assert.equal(handleClientError(Object.assign(new Error('x'), { code: 'ECONNRESET' }), reset), undefined);
+  assert.equal(reset.written, '');
+  reset.destroy();
+  fresh.destroy();
+  busy.destroy();
+});
+
+test('refuses CONNECT with 405, an Allow header and a close', async () => {
+  const socket = new FakeSocket();
+  refuseConnect(socket, 'GET, POST');
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.match(socket.written, /^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+  assert.match(socket.written, /\r\nAllow: GET, POST\r\n/);
+  assert.match(socket.written, /"code":"CONNECT_NOT_SUPPORTED"/);
+  socket.destroy();
+});

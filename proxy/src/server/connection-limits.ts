@@ -1,0 +1,128 @@
+/**
+ * Caps on client connections (issue #16: one client held every upstream socket
+ * with 1,100 slow uploads). MAX_CONNECTIONS bounds the whole process,
+ * MAX_CONNECTIONS_PER_CLIENT one client address, so a single address can never
+ * take the share of the upstream pool that other clients need. A connection over
+ * a cap is answered `503 TOO_MANY_CONNECTIONS` with `Retry-After` and closed
+ * before any of its bytes are read, so nothing from it is ever forwarded.
+ */
+import { isIPv6 } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { canonicalHost } from '../http/host-patterns.js';
+import { sendError } from '../http/errors.js';
+
+export interface ConnectionCaps {
+  /** 0 = no limit. */
+  readonly maxConnections: number;
+  /** 0 = no limit. */
+  readonly maxConnectionsPerClient: number;
+}
+
+export type RefusalReason = 'total' | 'per_client';
+
+/** How long a refused socket may linger for its 503 to drain before it is destroyed. */
+const REFUSED_LINGER_MS = 1000;
+
+/**
+ * The address a per-client cap counts: an IPv4 address (IPv4-mapped IPv6 included), or an
+ * IPv6 address's /64, since one host usually owns a whole /64 (RFC 6177 §3).
+ */
+export function clientKey(address: string | undefined): string {
+  if (address === undefined) return '';
+  const host = canonicalHost(address);
+  if (!isIPv6(host)) return host;
+  const groups = expandedGroups(host);
+  return `${groups.slice(0, 4).join(':')}::/64`;
+}
+
+function expandedGroups(address: string): string[] {
+  const [head = '', tail] = address.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => group.replace(/^0+(?=.)/, ''));
+}
+
+/** Counts open client connections per key and refuses those over a cap. */
+export class ConnectionLimiter {
+  readonly #caps: ConnectionCaps;
+  readonly #perClient = new Map<string, number>();
+  #open = 0;
+
+  constructor(caps: ConnectionCaps) {
+    this.#caps = caps;
+  }
+
+  /** Open connections, all clients together. */
+  get open(): number {
+    return this.#open;
+  }
+
+  /** Open connections of one client address. */
+  openFor(address: string | undefined): number {
+    return this.#perClient.get(clientKey(address)) ?? 0;
+  }
+
+  /** Admits the connection (and counts it until `release`), or says which cap refuses it. */
+  admit(address: string | undefined): RefusalReason | undefined {
+    const key = clientKey(address);
+    const count = this.#perClient.get(key) ?? 0;
+    if (this.#caps.maxConnections > 0 && this.#open >= this.#caps.maxConnections) return 'total';
+    if (this.#caps.maxConnectionsPerClient > 0 && count >= this.#caps.maxConnectionsPerClient) return 'per_client';
+    this.#open += 1;
+    this.#perClient.set(key, count + 1);
+    return undefined;
+  }
+
+  release(address: string | undefined): void {
+    const key = clientKey(address);
+    const count = this.#perClient.get(key) ?? 0;
+    this.#open = Math.max(0, this.#open - 1);
+    if (count <= 1) this.#perClient.delete(key);
+    else this.#perClient.set(key, count - 1);
+  }
+}
+
+function destroyIfOpen(socket: Socket): void {
+  if (!socket.destroyed) socket.destroy();
+}
+
+/** The limiter as wired to a server: `isRefused` tells the request handlers to ignore a socket. */
+export interface ServerConnectionLimits {
+  readonly limiter: ConnectionLimiter;
+  readonly isRefused: (socket: Socket) => boolean;
+}
+
+/**
+ * Enforces the caps on `server`'s connections. The listener is prepended, so it runs before
+ * Node's HTTP handler; Node still attaches its parser to a refused socket, so the request
+ * handlers must ask `isRefused` and leave such a request unanswered (the 503 is on its way).
+ * `onRefused` is told each refusal (a metric; logging each one would let an attacker flood
+ * the log).
+ */
+export function limitConnections(
+  server: Server,
+  caps: ConnectionCaps,
+  onRefused: (reason: RefusalReason) => void,
+): ServerConnectionLimits {
+  const limiter = new ConnectionLimiter(caps);
+  const refused = new WeakSet<Socket>();
+  const isRefused = (socket: Socket): boolean => refused.has(socket);
+  if (caps.maxConnections === 0 && caps.maxConnectionsPerClient === 0) return { limiter, isRefused };
+  server.prependListener('connection', (socket: Socket) => {
+    const address = socket.remoteAddress;
+    const refusal = limiter.admit(address);
+    if (refusal === undefined) {
+      socket.once('close', () => limiter.release(address));
+      return;
+    }
+    refused.add(socket);
+    onRefused(refusal);
+    socket.on('error', ignore);
+    sendError(socket, 'TOO_MANY_CONNECTIONS', { headers: { 'retry-after': '1' } });
+    setTimeout(destroyIfOpen, REFUSED_LINGER_MS, socket).unref();
+  });
+  return { limiter, isRefused };
+}
+
+function ignore(): void {}

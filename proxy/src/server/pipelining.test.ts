@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { closeAfterUpgrade } from '../pipeline/upgrade.js';
+import { closeAfterOpenResponses, lastOpenResponse, trackResponse } from './pipelining.js';
+
+interface Run {
+  readonly received: string;
+  readonly events: string[];
+}
+
+/** A server that tracks responses, answers after `delayMs`, and on a parse error lets open responses finish. */
+async function run(raw: string, onRequest?: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Run> {
+  const events: string[] = [];
+  const server = http.createServer((req, res) => {
+    trackResponse(req, res);
+    events.push(`request ${req.url}`);
+    onRequest?.(req, res);
+    setTimeout(() => res.end('ok'), 20);
+  });
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    events.push(`clientError ${err.code}`);
+    if (!closeAfterOpenResponses(socket, () => socket.destroy())) socket.destroy();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+  let received = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+  socket.on('error', () => undefined);
+  socket.write(raw);
+  await Promise.race([once(socket, 'close'), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  events.push(socket.destroyed || socket.readableEnded ? 'closed' : 'open');
+  socket.destroy();
+  server.closeAllConnections();
+  server.close();
+  return { received, events };
+}
+
+test('garbage behind a valid request: the request is answered, nothing more, then the connection closes', async () => {
+  const { received, events } = await run('POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\x00GARBAGE\r\n\r\n');
+  assert.deepEqual(events, ['request /a', 'clientError HPE_INVALID_METHOD', 'closed']);
+  assert.match(received, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(received, /\r\nConnection: close\r\n/);
+  assert.equal(received.match(/HTTP\/1\.1/g)?.length, 1);
+});
+
+test('bytes after a Connection: close request: the request is answered, then the connection closes', async () => {
+  const { received, events } = await run('GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.deepEqual(events, ['request /a', 'clientError HPE_CLOSED_CONNECTION', 'closed']);
+  assert.equal(received.match(/HTTP\/1\.1 200/g)?.length, 1);
+});
+
+test('lastOpenResponse forgets a finished response', async () => {
+  let seen: http.ServerResponse | undefined;
+  await run('GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', (req, res) => {
+    res.on('finish', () => {
+      seen = lastOpenResponse(req.socket);
+    });
+  });
+  assert.equal(seen, undefined);
+});
+
+test('closeAfterUpgrade makes an Upgrade request close its connection and leaves others alone', async () => {
+  const decided: boolean[] = [];
+  await run('GET /up HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', (req, res) => {
+    closeAfterUpgrade(req, res);
+    decided.push(res.shouldKeepAlive);
+  });
+  await run('GET /plain HTTP/1.1\r\nHost: x\r\n\r\n', (req, res) => {
+    closeAfterUpgrade(req, res);
+    decided.push(res.shouldKeepAlive);
+    res.on('finish', () => req.socket.destroy());
+  });
+  assert.deepEqual(decided, [false, true]);
+});

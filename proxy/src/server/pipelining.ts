@@ -1,0 +1,45 @@
+/**
+ * Pipelining after a close (issue #16, Medium 1; RFC 9112 §9.6: once a connection
+ * is to close, no further request on it is processed).
+ *
+ * - Bytes the parser cannot read behind valid requests (garbage, or anything after
+ *   a request that said `Connection: close`, which llhttp reports as
+ *   HPE_CLOSED_CONNECTION) end the connection after the responses already under
+ *   way, and only then. Before, a raw 400 was written over a request that was
+ *   already running upstream: the upstream did the work and the client was told
+ *   it failed. `lastResponse` finds the response to let finish.
+ * - An Upgrade (WebSocket, h2c) is forwarded as a plain request and its connection
+ *   closes after the answer: llhttp stops parsing after an upgrade head, so anything
+ *   pipelined behind it would otherwise wait forever.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+const lastResponses = new WeakMap<Duplex, ServerResponse>();
+
+/** Remembers `res` as the newest response on its connection (called for every request). */
+export function trackResponse(req: IncomingMessage, res: ServerResponse): void {
+  lastResponses.set(req.socket, res);
+}
+
+/** The newest response on this connection that has not finished yet, if any. */
+export function lastOpenResponse(socket: Duplex): ServerResponse | undefined {
+  const res = lastResponses.get(socket);
+  return res === undefined || res.writableFinished || res.destroyed ? undefined : res;
+}
+
+/**
+ * Lets the open responses on a connection whose parser failed behind complete requests
+ * finish, then closes it. Returns false when there is none, or when the newest request is
+ * still being read (the bad bytes are its body): the caller answers the bad bytes itself.
+ */
+export function closeAfterOpenResponses(socket: Duplex, onClosed: () => void): boolean {
+  const open = lastOpenResponse(socket);
+  // Its request still being read means the bad bytes are its own body: that is not this case.
+  if (open === undefined || !open.req.complete) return false;
+  // Its head may still carry `Connection: keep-alive`; Node then keeps the socket, so it is
+  // ended here once the response is done (RFC 9112 §9.6: the server closes).
+  if (!open.headersSent) open.shouldKeepAlive = false;
+  open.once('close', onClosed);
+  return true;
+}
