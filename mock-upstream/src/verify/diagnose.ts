@@ -15,8 +15,8 @@
  * independently; this module only adds `detail` to a verdict already made.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { tokenClaimsSchema } from '../../contracts/src/index.js';
-import type { SecretEncoding, SignatureDiagnosis, TokenVerdict, VerdictCheck, VerdictCode, VerdictDetail } from '../../contracts/src/index.js';
+import { tokenClaimsSchema } from '../../../contracts/src/index.js';
+import type { SecretEncoding, SignatureDiagnosis, TokenVerdict, VerdictCheck, VerdictCode, VerdictDetail } from '../../../contracts/src/index.js';
 
 /** Which check each code belongs to (verify.ts's order); a code missing here is reported as `token`. */
 export const VERDICT_CHECKS: Readonly<Partial<Record<VerdictCode, VerdictCheck>>> = Object.freeze({

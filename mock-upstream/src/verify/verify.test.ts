@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';
+import { DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
 import { ReplayCache } from './replay-cache.js';
 import { createVerifier } from './verify.js';
 import type { TokenVerdict } from './verify.js';
-import { b64url, claimsAt, craft, hs, SECRET_KEY, utcDate, validToken } from '../test/tokens.js';
+import { b64url, claimsAt, craft, hs, SECRET_KEY, utcDate, validToken } from '../../test/tokens.js';
 
 const NOW_MS = Date.UTC(2026, 10, 29, 12, 0, 0, 250);
 const NOW_S = Math.floor(NOW_MS / 1000);

@@ -28,9 +28,9 @@
  * so a person can see what was sent.
  */
 import { compactVerify, errors } from 'jose';
-import { checkClaims, JWK_ALGORITHMS, JWT_TYPE, VERDICT_DESCRIPTIONS } from '../../contracts/src/index.js';
-import type { JsonObject, JwkAlgorithm, SetKey, TokenClaims, TokenVerdict, VerdictCode } from '../../contracts/src/index.js';
-export type { TokenVerdict } from '../../contracts/src/index.js';
+import { checkClaims, JWK_ALGORITHMS, JWT_TYPE, VERDICT_DESCRIPTIONS } from '../../../contracts/src/index.js';
+import type { JsonObject, JwkAlgorithm, SetKey, TokenClaims, TokenVerdict, VerdictCode } from '../../../contracts/src/index.js';
+export type { TokenVerdict } from '../../../contracts/src/index.js';
 import type { ReplayCache } from './replay-cache.js';
 import { createMockKeys } from './verify-keys.js';
 import type { KeyChoice, MockKeys } from './verify-keys.js';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';
+import { ConfigError, DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
 import { parseConfig } from './config.js';
 
 describe('parseConfig', () => {

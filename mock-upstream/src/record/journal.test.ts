@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VerdictCode } from '../../contracts/src/index.js';
+import type { VerdictCode } from '../../../contracts/src/index.js';
 import { Journal } from './journal.js';
 import type { JournalEntry } from './journal.js';
 

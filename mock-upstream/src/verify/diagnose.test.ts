@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { DEFAULT_JWT_SECRET, VERDICT_CODES } from '../../contracts/src/index.js';
-import type { TokenVerdict } from '../../contracts/src/index.js';
+import { DEFAULT_JWT_SECRET, VERDICT_CODES } from '../../../contracts/src/index.js';
+import type { TokenVerdict } from '../../../contracts/src/index.js';
 import { createDiagnoser, keyCandidates, VERDICT_CHECKS } from './diagnose.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
