@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { DEFAULT_JWT_SECRET, VERDICT_CODES } from '../../../contracts/src/index.js';
 import type { TokenVerdict } from '../../../contracts/src/index.js';
-import { createDiagnoser, keyCandidates, VERDICT_CHECKS } from './diagnose.js';
+import { VERDICT_CHECKS } from './checks.js';
+import { createDiagnoser, keyCandidates } from './diagnose.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 function sign(key: Buffer | string): string {
