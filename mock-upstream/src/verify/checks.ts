@@ -68,15 +68,15 @@ export interface TokenCheck {
 }
 
 export const TOKEN_CHECKS: readonly TokenCheck[] = Object.freeze([
-  { name: 'presence', codes: ['TOKEN_MISSING', 'TOKEN_MULTIPLE'], run: checkPresence }, //     exactly one header value
-  { name: 'structure', codes: ['TOKEN_MALFORMED'], run: checkStructure }, //                    three base64url parts, JSON-object header and claims
-  { name: 'header', codes: ['ALG_NOT_ALLOWED', 'TYP_INVALID'], run: checkHeader }, //           an alg of contracts' JWK_ALGORITHMS (`none` refused), typ JWT
-  { name: 'key', codes: ['KID_UNKNOWN'], run: checkKey }, //                                    verify-keys.ts: no kid -> JWT_SECRET; a kid -> MOCK_KEYS_FILE, else MOCK_JWKS_URL
-  { name: 'signature', codes: ['SIGNATURE_INVALID'], run: checkSignature }, //                  jose compactVerify, algorithms pinned to the key's
-  { name: 'claims', codes: ['CLAIMS_INVALID'], run: checkClaimsShape }, //                      contracts' checkClaims
+  { name: 'presence', codes: ['TOKEN_MISSING', 'TOKEN_MULTIPLE'], run: checkPresence },
+  { name: 'structure', codes: ['TOKEN_MALFORMED'], run: checkStructure },
+  { name: 'header', codes: ['ALG_NOT_ALLOWED', 'TYP_INVALID'], run: checkHeader },
+  { name: 'key', codes: ['KID_UNKNOWN'], run: checkKey },
+  { name: 'signature', codes: ['SIGNATURE_INVALID'], run: checkSignature },
+  { name: 'claims', codes: ['CLAIMS_INVALID'], run: checkClaimsShape },
   { name: 'time', codes: ['TOKEN_FROM_FUTURE', 'TOKEN_STALE', 'TOKEN_EXPIRED', 'TOKEN_NOT_YET_VALID'], run: checkTime },
-  { name: 'audience', codes: ['ISSUER_INVALID', 'AUDIENCE_INVALID'], run: checkAudience }, //   MOCK_ISSUER, MOCK_AUDIENCE, when set
-  { name: 'replay', codes: ['TOKEN_REPLAYED'], run: checkReplay }, //                           jti seen within the window
+  { name: 'audience', codes: ['ISSUER_INVALID', 'AUDIENCE_INVALID'], run: checkAudience },
+  { name: 'replay', codes: ['TOKEN_REPLAYED'], run: checkReplay },
 ] satisfies TokenCheck[]);
 
 /** Which check each code belongs to, from TOKEN_CHECKS; TOKEN_VALID belongs to none. */
@@ -86,6 +86,7 @@ export const VERDICT_CHECKS: Readonly<Partial<Record<VerdictCode, VerdictCheck>>
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
+/** Exactly one value of the token header. */
 function checkPresence(token: TokenUnderCheck): Problem {
   const [first] = token.values;
   if (first === undefined) return ['TOKEN_MISSING', VERDICT_DESCRIPTIONS.TOKEN_MISSING];
@@ -112,6 +113,7 @@ function checkStructure(token: TokenUnderCheck): Problem {
   return undefined;
 }
 
+/** An alg of contracts' JWK_ALGORITHMS (`none` refused) and typ JWT. */
 function checkHeader(token: TokenUnderCheck): Problem {
   const { alg, typ } = token.header;
   if (!isJwkAlgorithm(alg)) return ['ALG_NOT_ALLOWED', `alg is ${JSON.stringify(alg) ?? 'missing'}; only ${JWK_ALGORITHMS.join(', ')} are accepted`];
@@ -120,7 +122,10 @@ function checkHeader(token: TokenUnderCheck): Problem {
   return undefined;
 }
 
-/** KID_UNKNOWN, or ALG_NOT_ALLOWED for a key held under another alg (verify-keys.ts). */
+/**
+ * verify-keys.ts: no kid -> JWT_SECRET (HS512 only); a kid -> MOCK_KEYS_FILE under that key's own alg,
+ * else MOCK_JWKS_URL. KID_UNKNOWN, or ALG_NOT_ALLOWED for a key held under another alg.
+ */
 function checkKey(token: TokenUnderCheck, settings: CheckSettings): Problem {
   const choice = settings.keys.select({ alg: token.alg, kid: token.header.kid });
   if (choice.source === 'none') return [choice.code, choice.message];
@@ -154,7 +159,7 @@ function checkClaimsShape(token: TokenUnderCheck): Problem {
   return undefined;
 }
 
-/** Whole seconds, as NumericDate is (RFC 7519 §2) and as jose's own clock does. */
+/** iat within the skew and the maximum age, exp and nbf with the skew as leeway; whole seconds, as NumericDate is (RFC 7519 §2) and as jose's own clock does. */
 function checkTime(token: TokenUnderCheck, { clockSkewS: skewS, maxAgeS }: CheckSettings): Problem {
   const nowS = Math.floor(token.nowMs / 1000);
   const { iat, exp, nbf } = token.claims;
@@ -185,6 +190,7 @@ function checkAudience({ claims }: TokenUnderCheck, settings: CheckSettings): Pr
   return undefined;
 }
 
+/** The jti not seen within the window (max age + skew); only a token that passed every other check is remembered. */
 function checkReplay(token: TokenUnderCheck, settings: CheckSettings): Problem {
   const { jti } = token.claims;
   if (!settings.replay.checkAndRemember(jti, token.nowMs)) return undefined;
