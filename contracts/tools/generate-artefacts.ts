@@ -3,7 +3,7 @@
  * so the documents cannot drift from it:
  *   contracts/token.schema.json          <- the zod schemas (contracts/src/token-schema.ts)
  *   contracts/openapi.yaml, nodes only:  ProxyErrorCode.enum  <- proxy/src/http/errors.ts
- *                                        MockErrorCode.enum   <- mock-upstream/src/errors.ts
+ *                                        MockErrorCode.enum   <- mock-upstream/src/http/errors.ts
  *                                        VerdictCode.enum     <- contracts/src/verdict.ts
  *                                        JwkAlgorithm.enum, PrivateJwkMember.enum <- contracts/src/jwk-set.ts
  *                                        TokenHeader, TokenHeaderKeyRing, TokenClaims, DecodedToken <- the zod schemas
@@ -17,7 +17,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { PROXY_ERROR_STATUS } from '../../proxy/src/http/errors.js';
-import { MOCK_ERROR_CODES } from '../../mock-upstream/src/errors.js';
+import { MOCK_ERROR_CODES } from '../../mock-upstream/src/http/errors.js';
 import { VERDICT_CODES } from '../src/verdict.js';
 import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS } from '../src/jwk-set.js';
 import { decodedTokenSchema, jsonSchemaOf, PUBLISHED_TOKEN_SCHEMAS, tokenSchemaDocument } from '../src/token-schema.js';

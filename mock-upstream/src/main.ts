@@ -7,8 +7,8 @@ import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { ConfigError } from '../../contracts/src/index.js';
 import { createApp } from './app.js';
-import { parseConfig } from './config.js';
-import type { MockConfig } from './config.js';
+import { parseConfig } from './config/config.js';
+import type { MockConfig } from './config/config.js';
 
 /** In-flight requests (a delayed fault can last 60 s) get this long after SIGTERM before their sockets are cut. */
 const SHUTDOWN_GRACE_MS = 5_000;

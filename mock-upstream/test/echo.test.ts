@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { JournalEntry } from '../src/journal.js';
+import type { JournalEntry } from '../src/record/journal.js';
 import { getJson, NOW_S, rawRequest, startMock } from './helpers.js';
 import type { Mock } from './helpers.js';
 import { claimsAt, craft, validToken } from './tokens.js';

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JournalEntry } from '../src/journal.js';
+import type { JournalEntry } from '../src/record/journal.js';
 import { startMock, subscribe } from './helpers.js';
 import type { EventReader, Mock } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import type { AnySchemaObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { JournalEntry } from '../src/journal.js';
+import type { JournalEntry } from '../src/record/journal.js';
 import { getJson, NOW_S, rawRequest, startMock } from './helpers.js';
 import type { Mock } from './helpers.js';
 import { validToken } from './tokens.js';

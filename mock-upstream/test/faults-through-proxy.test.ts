@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import type { JournalEntry } from '../src/journal.js';
+import type { JournalEntry } from '../src/record/journal.js';
 import { exchange, getJson, startMock } from './helpers.js';
 import type { Mock, Outcome } from './helpers.js';
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { parseFaults } from '../src/fault-headers.js';
-import { MAX_FAULT_DELAY_MS } from '../src/faults.js';
-import type { JournalEntry } from '../src/journal.js';
+import { parseFaults } from '../src/faults/fault-headers.js';
+import { MAX_FAULT_DELAY_MS } from '../src/faults/faults.js';
+import type { JournalEntry } from '../src/record/journal.js';
 import { getJson, rawRequest, startMock, subscribe } from './helpers.js';
 import type { Mock } from './helpers.js';
 

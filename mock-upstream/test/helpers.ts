@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Env } from '../../contracts/src/index.js';
 import { createApp } from '../src/app.js';
 import type { AppDeps, Logger } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config/config.js';
 
 export const NOW_MS = Date.UTC(2026, 10, 29, 12, 0, 0, 0);
 export const NOW_S = NOW_MS / 1000;

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { defaultAllowedHosts, hostAllowed, hostName } from '../src/host-guard.js';
+import { defaultAllowedHosts, hostAllowed, hostName } from '../src/http/host-guard.js';
 import { getJson, rawRequest, startMock, until } from './helpers.js';
 import type { Mock } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { JournalEntry } from '../src/journal.js';
+import type { JournalEntry } from '../src/record/journal.js';
 import { getJson, startMock, until } from './helpers.js';
 import type { Mock } from './helpers.js';
 

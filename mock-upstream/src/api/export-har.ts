@@ -7,7 +7,7 @@
  * spec allows custom fields that start with an underscore.
  */
 import type { Entry, Har, Header, PostData } from 'har-format';
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry } from '../record/journal.js';
 
 export const HAR_CREATOR = { name: 'jwt-proxy mock-upstream', version: '0.1.0' } as const;
 

@@ -12,30 +12,14 @@
  * against each of those readings, so the page can say which one the signer used.
  *
  * Kept apart from verify.ts (which decides the verdict) so the two can change
- * independently; this module only adds `detail` to a verdict already made.
+ * independently; this module only adds `detail` to a verdict already made. The
+ * check a code belongs to comes from the one list of checks (checks.ts), a code
+ * missing there is reported as `token`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { tokenClaimsSchema } from '../../contracts/src/index.js';
-import type { SecretEncoding, SignatureDiagnosis, TokenVerdict, VerdictCheck, VerdictCode, VerdictDetail } from '../../contracts/src/index.js';
-
-/** Which check each code belongs to (verify.ts's order); a code missing here is reported as `token`. */
-export const VERDICT_CHECKS: Readonly<Partial<Record<VerdictCode, VerdictCheck>>> = Object.freeze({
-  TOKEN_MISSING: 'presence',
-  TOKEN_MULTIPLE: 'presence',
-  TOKEN_MALFORMED: 'structure',
-  ALG_NOT_ALLOWED: 'header',
-  TYP_INVALID: 'header',
-  SIGNATURE_INVALID: 'signature',
-  CLAIMS_INVALID: 'claims',
-  TOKEN_STALE: 'time',
-  TOKEN_FROM_FUTURE: 'time',
-  TOKEN_EXPIRED: 'time',
-  TOKEN_NOT_YET_VALID: 'time',
-  KID_UNKNOWN: 'key',
-  ISSUER_INVALID: 'audience',
-  AUDIENCE_INVALID: 'audience',
-  TOKEN_REPLAYED: 'replay',
-});
+import { tokenClaimsSchema } from '../../../contracts/src/index.js';
+import type { SecretEncoding, SignatureDiagnosis, TokenVerdict, VerdictCheck, VerdictCode, VerdictDetail } from '../../../contracts/src/index.js';
+import { VERDICT_CHECKS } from './checks.js';
 
 /** The claim each time code is about: `exp` for an expired token, `nbf` for one not yet valid, else `iat`. */
 const TIME_CLAIMS: Readonly<Partial<Record<VerdictCode, 'iat' | 'exp' | 'nbf'>>> = Object.freeze({

@@ -12,9 +12,9 @@
  */
 import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RecordedRequest, VerdictCode } from '../../contracts/src/index.js';
-export type { BodyRecord } from '../../contracts/src/index.js';
-import { VERDICT_CODES } from '../../contracts/src/index.js';
+import type { RecordedRequest, VerdictCode } from '../../../contracts/src/index.js';
+export type { BodyRecord } from '../../../contracts/src/index.js';
+import { VERDICT_CODES } from '../../../contracts/src/index.js';
 
 /** One recorded request: the shape is the contract's (contracts/src/recorded-request.ts). */
 export type JournalEntry = RecordedRequest;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VerdictCode } from '../../contracts/src/index.js';
+import type { VerdictCode } from '../../../contracts/src/index.js';
 import { Journal } from './journal.js';
 import type { JournalEntry } from './journal.js';
 
@@ -95,17 +95,18 @@ describe('Journal in memory', () => {
   });
 });
 
+/** The running test's folder and journal file (set before each test of the file suite). */
+let dir: string;
+let file: string;
+const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
+
 describe('Journal with a file', () => {
-  let dir: string;
-  let file: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'mock-journal-'));
     file = join(dir, 'nested', 'journal.jsonl');
     warnings.length = 0;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  const lines = () => readFileSync(file, 'utf8').split('\n').filter(Boolean);
 
   it('creates the folder and file, and appends one JSON line per entry as it is recorded', () => {
     const journal = new Journal({ size: 10, file, warn });
@@ -117,20 +118,7 @@ describe('Journal with a file', () => {
     journal.close();
   });
 
-  it('loads the file at start, so recordings survive a restart', () => {
-    const first = new Journal({ size: 10, file, warn });
-    first.record(entry('1'));
-    first.record(entry('2', { code: 'TOKEN_STALE' }));
-    // no close(): a kill -9 does not close either
-    const second = new Journal({ size: 10, file, warn });
-    assert.deepEqual(ids(second.list()), ['2', '1']);
-    assert.deepEqual(second.list()[0], entry('2', { code: 'TOKEN_STALE' }));
-    assert.equal(second.stats().byCode.TOKEN_STALE, 1);
-    second.record(entry('3'));
-    assert.equal(lines().length, 3);
-    assert.deepEqual(warnings, []);
-    second.close();
-  });
+  it('loads the file at start, so recordings survive a restart', survivesRestart);
 
   it('keeps only the newest `size` entries on load and rewrites the file with them', () => {
     const first = new Journal({ size: 100, file, warn });
@@ -142,32 +130,9 @@ describe('Journal with a file', () => {
     second.close();
   });
 
-  it('skips a torn last line with a warning, and appends cleanly after it', () => {
-    const first = new Journal({ size: 10, file, warn });
-    first.record(entry('1'));
-    first.close();
-    appendFileSync(file, JSON.stringify(entry('2')).slice(0, 40));
-    const second = new Journal({ size: 10, file, warn });
-    assert.deepEqual(ids(second.list()), ['1']);
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /torn last line/);
-    second.record(entry('3'));
-    second.close();
-    const third = new Journal({ size: 10, file, warn });
-    assert.deepEqual(ids(third.list()), ['3', '1']);
-    assert.equal(warnings.length, 1, 'the rewrite removed the torn line');
-    third.close();
-  });
+  it('skips a torn last line with a warning, and appends cleanly after it', skipsTornLastLine);
 
-  it('skips lines that are not journal entries, with a warning each', () => {
-    mkdirSync(join(dir, 'nested'));
-    writeFileSync(file, ['{"not":"an entry"}', 'garbage', '', JSON.stringify(entry('1')), '{"id":"x","path":"/","method":"GET","token":{},"body":{}}', ''].join('\n'));
-    const journal = new Journal({ size: 10, file, warn });
-    assert.deepEqual(ids(journal.list()), ['1']);
-    assert.equal(warnings.length, 3);
-    assert.ok(warnings.every((w) => /not a journal entry/.test(w)));
-    journal.close();
-  });
+  it('skips lines that are not journal entries, with a warning each', skipsForeignLines);
 
   it('clear() truncates the file, and later entries append to the empty file', () => {
     const journal = new Journal({ size: 10, file, warn });
@@ -185,3 +150,45 @@ describe('Journal with a file', () => {
     assert.throws(() => new Journal({ size: 10, file, warn }), /EISDIR/);
   });
 });
+
+function survivesRestart(): void {
+  const first = new Journal({ size: 10, file, warn });
+  first.record(entry('1'));
+  first.record(entry('2', { code: 'TOKEN_STALE' }));
+  // no close(): a kill -9 does not close either
+  const second = new Journal({ size: 10, file, warn });
+  assert.deepEqual(ids(second.list()), ['2', '1']);
+  assert.deepEqual(second.list()[0], entry('2', { code: 'TOKEN_STALE' }));
+  assert.equal(second.stats().byCode.TOKEN_STALE, 1);
+  second.record(entry('3'));
+  assert.equal(lines().length, 3);
+  assert.deepEqual(warnings, []);
+  second.close();
+}
+
+function skipsTornLastLine(): void {
+  const first = new Journal({ size: 10, file, warn });
+  first.record(entry('1'));
+  first.close();
+  appendFileSync(file, JSON.stringify(entry('2')).slice(0, 40));
+  const second = new Journal({ size: 10, file, warn });
+  assert.deepEqual(ids(second.list()), ['1']);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /torn last line/);
+  second.record(entry('3'));
+  second.close();
+  const third = new Journal({ size: 10, file, warn });
+  assert.deepEqual(ids(third.list()), ['3', '1']);
+  assert.equal(warnings.length, 1, 'the rewrite removed the torn line');
+  third.close();
+}
+
+function skipsForeignLines(): void {
+  mkdirSync(join(dir, 'nested'));
+  writeFileSync(file, ['{"not":"an entry"}', 'garbage', '', JSON.stringify(entry('1')), '{"id":"x","path":"/","method":"GET","token":{},"body":{}}', ''].join('\n'));
+  const journal = new Journal({ size: 10, file, warn });
+  assert.deepEqual(ids(journal.list()), ['1']);
+  assert.equal(warnings.length, 3);
+  assert.ok(warnings.every((w) => /not a journal entry/.test(w)));
+  journal.close();
+}

@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { DEFAULT_JWT_SECRET, VERDICT_CODES } from '../../contracts/src/index.js';
-import type { TokenVerdict } from '../../contracts/src/index.js';
-import { createDiagnoser, keyCandidates, VERDICT_CHECKS } from './diagnose.js';
+import { DEFAULT_JWT_SECRET, VERDICT_CODES } from '../../../contracts/src/index.js';
+import type { TokenVerdict } from '../../../contracts/src/index.js';
+import { VERDICT_CHECKS } from './checks.js';
+import { createDiagnoser, keyCandidates } from './diagnose.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 function sign(key: Buffer | string): string {
@@ -16,9 +17,9 @@ const HEX_KEY = Buffer.from(DEFAULT_JWT_SECRET, 'hex');
 const invalid = (code: TokenVerdict['code'], extra: Partial<TokenVerdict> = {}): TokenVerdict => ({ present: true, valid: false, code, message: `m:${code}`, ...extra });
 const context = { nowMs: 1_000_000_000, tokenValues: [] as string[], firstSighting: () => undefined };
 
-describe('diagnoses', () => {
-  const diagnoseUtf8 = createDiagnoser({ key: UTF8_KEY, secretEncoding: 'utf8' });
+const diagnoseUtf8 = createDiagnoser({ key: UTF8_KEY, secretEncoding: 'utf8' });
 
+describe('diagnoses', () => {
   it('maps every verdict code but TOKEN_VALID to a check', () => {
     assert.deepEqual(VERDICT_CODES.filter((code) => code !== 'TOKEN_VALID' && VERDICT_CHECKS[code] === undefined), []);
   });
@@ -53,14 +54,7 @@ describe('diagnoses', () => {
     assert.equal(detail?.signature?.verifiesWith, 'JWT_SECRET read as utf8 with a space kept at position 97');
   });
 
-  it('SIGNATURE_INVALID: names another configured key that verifies, or says none did', () => {
-    const other = Buffer.alloc(64, 7);
-    const withOther = createDiagnoser({ key: UTF8_KEY, secretEncoding: 'utf8', otherKeys: [{ label: 'key file old.key', key: other }] });
-    assert.equal(withOther(invalid('SIGNATURE_INVALID'), { ...context, tokenValues: [sign(other)] }).detail?.signature?.verifiesWith, 'key file old.key');
-    const none = diagnoseUtf8(invalid('SIGNATURE_INVALID'), { ...context, tokenValues: [sign(Buffer.alloc(64, 9))] }).detail;
-    assert.equal(none?.signature?.verifiesWith, undefined);
-    assert.match(none?.summary ?? '', /verifies under none of/);
-  });
+  it('SIGNATURE_INVALID: names another configured key that verifies, or says none did', namesAnotherKey);
 
   it('tries each candidate key once (duplicates removed)', () => {
     const candidates = keyCandidates({ key: UTF8_KEY, secretEncoding: 'utf8' });
@@ -77,17 +71,7 @@ describe('diagnoses', () => {
     assert.match(detail?.summary ?? '', /payload\.user must be a non-empty string/);
   });
 
-  it('time checks: the skew in seconds, signed (ahead is positive)', () => {
-    const nowS = context.nowMs / 1000;
-    assert.equal(diagnoseUtf8(invalid('TOKEN_STALE', { claims: { iat: nowS - 400 } }), context).detail?.skewS, -400);
-    const future = diagnoseUtf8(invalid('TOKEN_FROM_FUTURE', { claims: { iat: nowS + 90 } }), context).detail;
-    assert.equal(future?.skewS, 90);
-    assert.match(future?.summary ?? '', /iat is 90 s ahead of the mock's clock/);
-    const expired = diagnoseUtf8(invalid('TOKEN_EXPIRED', { claims: { iat: nowS - 100, exp: nowS - 70 } }), context).detail;
-    assert.equal(expired?.skewS, -70);
-    assert.match(expired?.summary ?? '', /exp is 70 s behind the mock's clock/);
-    assert.equal(diagnoseUtf8(invalid('TOKEN_NOT_YET_VALID', { claims: { nbf: nowS + 5 } }), context).detail?.skewS, 5);
-  });
+  it('time checks: the skew in seconds, signed (ahead is positive)', timeSkews);
 
   it('replay: the id and time of the first sighting, or says it is gone', () => {
     const first = { id: 'e1', receivedAt: '2026-11-29T12:00:00.000Z' };
@@ -97,3 +81,24 @@ describe('diagnoses', () => {
     assert.match(diagnoseUtf8(invalid('TOKEN_REPLAYED', { claims: { jti: 'x' } }), context).detail?.summary ?? '', /no longer in the journal/);
   });
 });
+
+function namesAnotherKey(): void {
+  const other = Buffer.alloc(64, 7);
+  const withOther = createDiagnoser({ key: UTF8_KEY, secretEncoding: 'utf8', otherKeys: [{ label: 'key file old.key', key: other }] });
+  assert.equal(withOther(invalid('SIGNATURE_INVALID'), { ...context, tokenValues: [sign(other)] }).detail?.signature?.verifiesWith, 'key file old.key');
+  const none = diagnoseUtf8(invalid('SIGNATURE_INVALID'), { ...context, tokenValues: [sign(Buffer.alloc(64, 9))] }).detail;
+  assert.equal(none?.signature?.verifiesWith, undefined);
+  assert.match(none?.summary ?? '', /verifies under none of/);
+}
+
+function timeSkews(): void {
+  const nowS = context.nowMs / 1000;
+  assert.equal(diagnoseUtf8(invalid('TOKEN_STALE', { claims: { iat: nowS - 400 } }), context).detail?.skewS, -400);
+  const future = diagnoseUtf8(invalid('TOKEN_FROM_FUTURE', { claims: { iat: nowS + 90 } }), context).detail;
+  assert.equal(future?.skewS, 90);
+  assert.match(future?.summary ?? '', /iat is 90 s ahead of the mock's clock/);
+  const expired = diagnoseUtf8(invalid('TOKEN_EXPIRED', { claims: { iat: nowS - 100, exp: nowS - 70 } }), context).detail;
+  assert.equal(expired?.skewS, -70);
+  assert.match(expired?.summary ?? '', /exp is 70 s behind the mock's clock/);
+  assert.equal(diagnoseUtf8(invalid('TOKEN_NOT_YET_VALID', { claims: { nbf: nowS + 5 } }), context).detail?.skewS, 5);
+}

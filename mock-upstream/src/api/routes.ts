@@ -4,21 +4,21 @@
  * contract helper's OpenAPI document is written from that table.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { serveAsset } from './assets.js';
-import type { Asset } from './assets.js';
-import { bodyBytes, readSmallBody } from './body.js';
-import type { MockConfig } from './config.js';
-import { JSON_HEADERS, sendError, sendJson } from './errors.js';
-import type { EventHub } from './events.js';
+import { serveAsset } from '../web/assets.js';
+import type { Asset } from '../web/assets.js';
+import { bodyBytes, readSmallBody } from '../record/body.js';
+import type { MockConfig } from '../config/config.js';
+import { JSON_HEADERS, sendError, sendJson } from '../http/errors.js';
+import type { EventHub } from '../record/events.js';
 import { toCurl } from './export-curl.js';
 import { toHar } from './export-har.js';
-import type { Journal, JournalEntry } from './journal.js';
+import type { Journal, JournalEntry } from '../record/journal.js';
 import { writeJsonArray } from './json-stream.js';
 import { DEFAULT_WAIT_MS, LIST_PARAMS, parseQuery, SESSION_PARAMS, WAIT_PARAMS } from './query.js';
 import type { MockQuery, QueryParam } from './query.js';
-import { describeStub, parseStub } from './stubs.js';
-import type { StubStore } from './stubs.js';
-import type { Waiters } from './wait.js';
+import { describeStub, parseStub } from '../stubs/stubs.js';
+import type { StubStore } from '../stubs/stubs.js';
+import type { Waiters } from '../record/wait.js';
 
 export interface ApiContext {
   readonly config: MockConfig;

@@ -15,8 +15,8 @@ import { createSecretKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { createRemoteJWKSet } from 'jose';
 import type { JWTVerifyGetKey } from 'jose';
-import { JWT_ALGORITHM } from '../../contracts/src/index.js';
-import type { JwkAlgorithm, SetKey, VerdictCode } from '../../contracts/src/index.js';
+import { JWT_ALGORITHM } from '../../../contracts/src/index.js';
+import type { JwkAlgorithm, SetKey, VerdictCode } from '../../../contracts/src/index.js';
 
 /** A key the mock holds itself. `kid` is undefined for JWT_SECRET. */
 export interface LocalKey {

@@ -4,7 +4,7 @@
  * still has `times` left answers; with none, the echo stays the answer.
  */
 import { z } from 'zod';
-import { describeIssue, faultSchema, MAX_FAULT_DELAY_MS } from './faults.js';
+import { describeIssue, faultSchema, MAX_FAULT_DELAY_MS } from '../faults/faults.js';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Framing is the mock's job (RFC 9112 §6): a stub cannot set these. */

@@ -10,7 +10,7 @@
  * is forgotten with its timer.
  */
 import type { ServerResponse } from 'node:http';
-import { sendError, sendJson } from './errors.js';
+import { sendError, sendJson } from '../http/errors.js';
 import type { JournalEntry, JournalFilter } from './journal.js';
 import { matchesFilter } from './journal.js';
 

@@ -8,7 +8,7 @@
  * original did not carry it. `--path-as-is` keeps `..` and `%2e` in the target as
  * recorded. A body that is not UTF-8 (or holds NUL) is piped in from base64.
  */
-import type { JournalEntry } from './journal.js';
+import type { JournalEntry } from '../record/journal.js';
 import { requestUrl } from './export-har.js';
 
 /** Headers curl sends unless told not to (by `-H 'Name:'`). */

@@ -3,8 +3,8 @@
  * parameters are refused (400 BAD_QUERY), so a typo is never a silent no-op.
  * Each endpoint names the parameters it takes; the README's endpoint table lists them.
  */
-import { VERDICT_CODES } from '../../contracts/src/index.js';
-import type { JournalFilter } from './journal.js';
+import { VERDICT_CODES } from '../../../contracts/src/index.js';
+import type { JournalFilter } from '../record/journal.js';
 
 /** The wait endpoint's cap on timeoutMs (issue 13): a longer wait gets 400, not a silent clamp. */
 export const MAX_WAIT_MS = 60_000;

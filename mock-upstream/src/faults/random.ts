@@ -5,10 +5,10 @@
  * be run again with the same faults on the same requests.
  */
 
-import type { Random } from '../../contracts/src/index.js';
+import type { Random } from '../../../contracts/src/index.js';
 // mulberry32 lives in contracts/ (the proxy's fuzz suite seeds from it too).
-export { seededRandom } from '../../contracts/src/index.js';
-export type { Random } from '../../contracts/src/index.js';
+export { seededRandom } from '../../../contracts/src/index.js';
+export type { Random } from '../../../contracts/src/index.js';
 
 /** `count` bytes drawn from `random`. */
 export function randomBytesFrom(random: Random, count: number): Buffer {

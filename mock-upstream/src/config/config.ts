@@ -4,10 +4,10 @@
  * readTokenConfig, so the mock accepts and refuses exactly what the proxy does.
  */
 import { readFileSync } from 'node:fs';
-import { EnvReader, parseJwkSet, readTokenConfig } from '../../contracts/src/index.js';
-import type { Env, SetKey, TokenConfig } from '../../contracts/src/index.js';
-import { defaultAllowedHosts, hostName } from './host-guard.js';
-import type { AllowedHosts } from './host-guard.js';
+import { EnvReader, parseJwkSet, readTokenConfig } from '../../../contracts/src/index.js';
+import type { Env, SetKey, TokenConfig } from '../../../contracts/src/index.js';
+import { defaultAllowedHosts, hostName } from '../http/host-guard.js';
+import type { AllowedHosts } from '../http/host-guard.js';
 
 /** HTTP_PORT default: the proxy's default UPSTREAM_URL points here. */
 export const DEFAULT_HTTP_PORT = 8081;

@@ -17,7 +17,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
-import type { AppliedFault } from '../../contracts/src/index.js';
+import type { AppliedFault } from '../../../contracts/src/index.js';
 import { randomBytesFrom } from './random.js';
 import type { Random } from './random.js';
 

@@ -1,7 +1,7 @@
 /** The inspection page's static files, read once at start and served with a strict CSP. */
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { sendError } from './errors.js';
+import { sendError } from '../http/errors.js';
 
 export interface Asset {
   readonly type: string;
@@ -16,13 +16,13 @@ export const ASSET_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * Reads the page's files once. They live in mock-upstream/web (no build step);
- * from dist/mock-upstream/src that is ../../../mock-upstream/web, or ../web when
- * an image copies them next to the build.
+ * from dist/mock-upstream/src/web that is ../../../../mock-upstream/web, or ../../web
+ * when an image copies them next to the build.
  */
 export function loadAssets(webDir: URL | undefined, warn: (details: object, message: string) => void): Map<string, Asset> {
   const candidates = webDir
     ? [webDir]
-    : [new URL('../web/', import.meta.url), new URL('../../../mock-upstream/web/', import.meta.url)];
+    : [new URL('../../web/', import.meta.url), new URL('../../../../mock-upstream/web/', import.meta.url)];
   for (const dir of candidates) {
     try {
       const assets = new Map<string, Asset>();

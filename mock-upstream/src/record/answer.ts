@@ -1,0 +1,69 @@
+/**
+ * The answer to a recorded request: after the delays, a bad fault header (400), x-mock-close,
+ * 401 mode for an invalid POST, else the stub's answer or the echo of the entry, faulted or plain.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppliedFault } from '../../../contracts/src/index.js';
+import type { FaultHeaders } from '../faults/fault-headers.js';
+import { faultDelayMs, MAX_FAULT_DELAY_MS, sendFaulted, sendPlain } from '../faults/faults.js';
+import type { Answer } from '../faults/faults.js';
+import type { Random } from '../faults/random.js';
+import { JSON_HEADERS, sendError, sendJson } from '../http/errors.js';
+import { stubBody } from '../stubs/stubs.js';
+import type { Stub } from '../stubs/stubs.js';
+import type { JournalEntry } from './journal.js';
+
+export interface AnswerContext {
+  readonly entry: JournalEntry;
+  readonly faults: FaultHeaders | { readonly problem: string };
+  readonly stub: Stub | undefined;
+  readonly fault: AppliedFault | undefined;
+  readonly random: Random;
+  readonly requireToken: boolean;
+  readonly tokenHeader: string;
+}
+
+/** Waits out the delays (x-mock-delay-ms, else the stub's, plus a delay fault), then answers. */
+export function answerLater(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): void {
+  const { faults, stub, fault } = ctx;
+  const delayMs = 'problem' in faults ? 0 : Math.min(MAX_FAULT_DELAY_MS, (faults.delayMs || (stub?.delayMs ?? 0)) + faultDelayMs(fault));
+  if (delayMs === 0) {
+    answer(req, res, ctx);
+    return;
+  }
+  const timer = setTimeout(() => answer(req, res, ctx), delayMs);
+  res.on('close', () => clearTimeout(timer));
+}
+
+/** In order: a bad fault header (400), x-mock-close, 401 mode for an invalid POST, else the (faulted) answer. */
+function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): void {
+  const { entry, faults, stub, fault } = ctx;
+  const { token } = entry;
+  const extra: Record<string, string> = { 'x-mock-entry-id': entry.id, 'x-mock-verdict': token.code, ...(stub && { 'x-mock-stub-id': stub.id }) };
+  if ('problem' in faults) {
+    sendError(res, 'FAULT_HEADER_INVALID', faults.problem, entry, extra);
+  } else if (faults.close) {
+    req.socket.destroy();
+  } else if (ctx.requireToken && entry.method === 'POST' && !token.valid) {
+    sendJson(res, 401, { error: { code: token.code, message: token.message }, ...entry }, {
+      ...extra,
+      'www-authenticate': `JWT realm="mock-upstream", header="${ctx.tokenHeader}"`,
+    });
+  } else {
+    const planned = plannedAnswer(entry, faults, stub, extra);
+    if (fault === undefined || fault.type === 'delay') sendPlain(res, planned);
+    else sendFaulted(req, res, fault, planned, ctx.random);
+  }
+}
+
+/** The answer before any fault: the stub's status, headers and body, else the echo of the entry. */
+function plannedAnswer(entry: JournalEntry, faults: FaultHeaders, stub: Stub | undefined, extra: Record<string, string>): Answer {
+  const status = faults.status ?? stub?.status ?? 200;
+  const body = stub === undefined ? undefined : stubBody(stub);
+  if (body === undefined) {
+    return { status, headers: { ...(stub?.headers ?? {}), ...extra, ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(entry)) };
+  }
+  const defaultType = typeof stub?.body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream';
+  const hasType = Object.keys(stub?.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
+  return { status, headers: { ...(hasType ? {} : { 'content-type': defaultType }), ...stub?.headers, ...extra }, body };
+}
