@@ -1,22 +1,40 @@
 /**
  * The layout, as rules (issue #20). `npm run lint` runs dependency-cruiser with this file, so a
  * cycle or an import that points up a layer fails the build instead of drifting in silently.
- *
- * proxy/src rooms, lowest first; a room may import only rooms below it:
- *   http < observe < keys < config < pipeline < server < app.ts, main.ts
  * Type-only imports count (tsPreCompilationDeps), so a cycle through types is a cycle too.
+ *
+ * Each package's rooms, lowest layer first. A file may import its own room and the rooms of
+ * lower layers, never a room of its own layer or above (app.ts and main.ts are the top).
  */
-const PROXY_ROOMS = ['http', 'observe', 'keys', 'config', 'pipeline', 'server'];
+const LAYERS = {
+  proxy: [['http'], ['observe'], ['keys'], ['config'], ['pipeline'], ['server']],
+  'mock-upstream': [
+    ['http'], //                     error table and JSON answers, Host guard
+    ['config'], //                   the environment, parsed once; the Logger shape
+    ['web', 'verify', 'faults'], //  the page's files; token checks; fault plans
+    ['stubs'], //                    programmed answers (may carry a fault)
+    ['record'], //                   journal, body, SSE, waiters; recording and answering a request
+    ['api'], //                      the /__mock routes, query, exports
+    ['server'], //                   dispatch by path, the server class
+  ],
+};
 
-/** One rule per room: it may not import any room above it, nor app.ts/main.ts. */
-function proxyLayerRules() {
-  return PROXY_ROOMS.map((room, i) => ({
-    name: `proxy-${room}-below-${PROXY_ROOMS.slice(i + 1).join('-') || 'entry'}`,
-    comment: `proxy/src/${room} is below ${PROXY_ROOMS.slice(i + 1).join(', ') || 'nothing'} and the entry files: it must not import them`,
-    severity: 'error',
-    from: { path: `^proxy/src/${room}/`, pathNot: '\\.test\\.ts$' },
-    to: { path: `^proxy/src/(${[...PROXY_ROOMS.slice(i + 1), 'app\\.ts', 'main\\.ts'].join('|')})` },
-  }));
+/** One rule per room: it may not import a sibling of its layer, a room above it, or the entry files. */
+function layerRules() {
+  return Object.entries(LAYERS).flatMap(([pkg, layers]) =>
+    layers.flatMap((rooms, i) =>
+      rooms.map((room) => {
+        const forbidden = [...rooms.filter((r) => r !== room), ...layers.slice(i + 1).flat()];
+        return {
+          name: `${pkg}-${room}-imports-only-lower-rooms`,
+          comment: `${pkg}/src/${room} must not import ${forbidden.join(', ') || 'no room'} nor app.ts/main.ts`,
+          severity: 'error',
+          from: { path: `^${pkg}/src/${room}/`, pathNot: '\\.test\\.ts$' },
+          to: { path: `^${pkg}/src/(${[...forbidden.map((r) => `${r}/`), 'app\\.ts', 'main\\.ts'].join('|')})` },
+        };
+      }),
+    ),
+  );
 }
 
 module.exports = {
@@ -28,7 +46,7 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
-    ...proxyLayerRules(),
+    ...layerRules(),
     {
       name: 'only-the-bridge-imports-http-proxy-middleware',
       comment: 'http-proxy-middleware is reached through one file (STYLE: an internal lives in one file)',
