@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { craftToken, decodeToken, hasValidHs512Signature, signatureOf } from '../src/craft-token.js';
+import { craftToken, decodeToken, hasValidHs512Signature, signatureOf } from '../testing/craft-token.js';
 import { listeningPort } from '../suites/stack.js';
 import { casingsOf } from '../suites/suite-config.js';
 import { sendRaw, serialiseRequest } from '../suites/raw-http.js';

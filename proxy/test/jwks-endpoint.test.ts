@@ -3,7 +3,7 @@
 // when there is none; origin-form GET/HEAD only, like the other own endpoints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/src/key-fixtures.js';
+import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { JWKS_MAX_AGE_S } from '../src/jwks.js';
 import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
 import type { Echo } from './test-utils.js';

@@ -8,8 +8,8 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { decodeToken } from '../../contracts/src/craft-token.js';
-import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/src/key-fixtures.js';
+import { decodeToken } from '../../contracts/testing/craft-token.js';
+import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { echoHandler, request, startUpstream } from './test-utils.js';
 import type { Echo } from './test-utils.js';
 
