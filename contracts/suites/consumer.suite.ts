@@ -16,7 +16,7 @@ import type { VerdictCode } from '../src/verdict.js';
 import { DEFAULT_JWT_SECRET, decodeSecret } from '../src/token-config.js';
 import { craftToken, type CraftTokenOptions } from '../testing/craft-token.js';
 import { loadNegativeVectors, profileJwkSet, renderToken, vectorKeys, type NegativeVector } from '../testing/negative-vectors.js';
-import { describeRequest, sendRaw, type HeaderLine, type RawRequest, type RawResponse } from './raw-http.js';
+import { describeRequest, sendRaw, type HeaderLine, type RawRequest, type RawResponse } from '../testing/raw-http.js';
 import { CASE_ID_HEADER, describeEntry, findRecorded, type MockEntry } from './mock-journal.js';
 import { startStack, type Stack } from './stack.js';
 import { readMockWindows, readSuiteTokenConfig } from './suite-config.js';

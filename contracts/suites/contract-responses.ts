@@ -5,7 +5,7 @@
  * servers (the suites' own raw upstreams) are not the contract's business.
  */
 import { OpenApiContract, type ContractRole } from '../testing/openapi-contract.js';
-import { observeResponses, type RawRequest, type RawResponse } from './raw-http.js';
+import { observeResponses, type RawRequest, type RawResponse } from '../testing/raw-http.js';
 
 /** The addresses a stack names, with the role each plays. */
 export interface StackOrigins {

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { checkClaims, JWT_PROTECTED_HEADER } from '../src/token-contract.js';
 import { base64url, craftToken, decodeToken, hasValidHs512Signature } from '../testing/craft-token.js';
 import { buildClaims } from '../src/token-contract.js';
-import { describeRequest, requestBodyBytes, sendRaw, sha256Hex, type HeaderLine, type RawRequest, type RawResponse } from './raw-http.js';
+import { describeRequest, requestBodyBytes, sendRaw, sha256Hex, type HeaderLine, type RawRequest, type RawResponse } from '../testing/raw-http.js';
 import { CASE_ID_HEADER, describeEntry, findRecorded, headerValues, type MockEntry } from './mock-journal.js';
 import { startStack, type Stack } from './stack.js';
 import { casingsOf, readSuiteTokenConfig } from './suite-config.js';
