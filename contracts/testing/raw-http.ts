@@ -174,8 +174,8 @@ export async function rawExchange(bytes: string | Buffer, options: RawOptions): 
   return readResponse(socket, options);
 }
 
-/** Reads one response from an open socket (see rawExchange); destroys the socket afterwards. */
-export async function readResponse(socket: Socket, options: Omit<RawOptions, 'port' | 'host' | 'hangUp'>): Promise<RawExchange> {
+/** Reads one response from an open socket (see rawExchange; port, host and hangUp are ignored); destroys the socket afterwards. */
+export async function readResponse(socket: Socket, options: Partial<RawOptions>): Promise<RawExchange> {
   const ms = options.timeoutMs ?? EXCHANGE_TIMEOUT_MS;
   let received = Buffer.alloc(0);
   let parsed: ParsedResponse | undefined;

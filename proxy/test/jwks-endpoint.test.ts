@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { JWKS_MAX_AGE_S } from '../src/jwks.js';
-import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
-import type { Echo } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { echoHandler, startUpstream, type Echo } from './support/upstreams.js';
 
 const PATH = '/.well-known/jwks.json';
 const PRIVATE = ['d', 'k', 'p', 'q', 'dp', 'dq', 'qi'];
