@@ -6,7 +6,7 @@
  * test at its end.
  */
 import type { APIRequestContext, APIResponse, Page, Response } from '@playwright/test';
-import { OpenApiContract, type ContractRole, type ObservedResponse } from '../contracts/src/openapi-contract.js';
+import { OpenApiContract, type ContractRole, type ObservedResponse } from '../contracts/testing/openapi-contract.js';
 
 let contract: OpenApiContract | undefined;
 

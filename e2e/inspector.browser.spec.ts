@@ -1,6 +1,6 @@
 /** The mock's inspection page, as someone demoing the proxy uses it. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { craftToken } from '../contracts/src/craft-token.js';
+import { craftToken } from '../contracts/testing/craft-token.js';
 import { test, expect } from './fixtures.js';
 
 test('the inspection page shows a POST sent through the proxy with its verdict, user and date', async ({

@@ -11,8 +11,8 @@ import type { JsonWebKey } from 'node:crypto';
 import type { APIRequestContext } from '@playwright/test';
 import jwt from 'jsonwebtoken';
 import { buildClaims } from '../contracts/src/token-contract.js';
-import { createKeyFolder, generateJwk, jwkSetText } from '../contracts/src/key-fixtures.js';
-import type { Jwk } from '../contracts/src/key-fixtures.js';
+import { createKeyFolder, generateJwk, jwkSetText } from '../contracts/testing/key-fixtures.js';
+import type { Jwk } from '../contracts/testing/key-fixtures.js';
 import { test, expect } from './fixtures.js';
 
 const LOAD_LOOPS = 4;

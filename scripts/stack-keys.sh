@@ -12,7 +12,7 @@ case "${1:-}" in
   init)
     dir=${2:?usage: stack-keys.sh init DIR}
     mkdir -p "$dir"
-    node dist/contracts/src/keys-cli.js new --alg ES256 --kid stack-initial --out "$dir/jwt-keys.json"
+    node dist/contracts/cli/keys.js new --alg ES256 --kid stack-initial --out "$dir/jwt-keys.json"
     chmod 755 "$dir"
     chmod 644 "$dir/jwt-keys.json"
     ;;
@@ -21,7 +21,7 @@ case "${1:-}" in
     mkdir -p "$dir"
     node --input-type=module -e '
       import { writeFileSync } from "node:fs";
-      import { loadNegativeVectors, profileJwkSet } from "./dist/contracts/src/negative-vectors.js";
+      import { loadNegativeVectors, profileJwkSet } from "./dist/contracts/testing/negative-vectors.js";
       const file = loadNegativeVectors();
       const [name, ...more] = Object.keys(file.profiles);
       if (name === undefined || more.length > 0) throw new Error("negative-vectors.json must name exactly one profile");

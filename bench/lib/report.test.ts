@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LoadResult } from './load.js';
+import type { LoadResult } from './load-spec.js';
 import { checkTargets, summarise, TARGETS, type ConfigResult, type LeakCheck, type Method, type Role } from './report.js';
 
 const run = (rps: number, p99Ms: number): LoadResult => ({

@@ -3,7 +3,7 @@
  * Pure functions over the measurements, so the numbers in latest.json,
  * latest.md and the console always agree.
  */
-import type { LoadResult } from './load.js';
+import type { LoadResult } from './load-spec.js';
 import type { Sampling } from './processes.js';
 
 export type Role = 'direct' | 'ours' | 'ours-info' | 'reference' | 'nginx' | 'workers';

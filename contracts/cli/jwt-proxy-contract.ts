@@ -14,7 +14,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { run } from 'node:test';
 import { parseArgs } from 'node:util';
-import { OpenApiContract } from '../src/openapi-contract.js';
+import { OpenApiContract } from '../testing/openapi-contract.js';
 
 export const SIDES = ['provider', 'consumer'] as const;
 export type Side = (typeof SIDES)[number];

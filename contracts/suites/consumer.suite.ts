@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { buildClaims } from '../src/token-contract.js';
 import type { VerdictCode } from '../src/verdict.js';
 import { DEFAULT_JWT_SECRET, decodeSecret } from '../src/token-config.js';
-import { craftToken, type CraftTokenOptions } from '../src/craft-token.js';
-import { loadNegativeVectors, profileJwkSet, renderToken, vectorKeys, type NegativeVector } from '../src/negative-vectors.js';
-import { describeRequest, sendRaw, type HeaderLine, type RawRequest, type RawResponse } from './raw-http.js';
+import { craftToken, type CraftTokenOptions } from '../testing/craft-token.js';
+import { loadNegativeVectors, profileJwkSet, renderToken, vectorKeys, type NegativeVector } from '../testing/negative-vectors.js';
+import { describeRequest, sendRaw, type HeaderLine, type RawRequest, type RawResponse } from '../testing/raw-http.js';
 import { CASE_ID_HEADER, describeEntry, findRecorded, type MockEntry } from './mock-journal.js';
 import { startStack, type Stack } from './stack.js';
 import { readMockWindows, readSuiteTokenConfig } from './suite-config.js';
@@ -135,7 +135,7 @@ const handCases: SingleCase[] = [
 // ---------------------------------------------------------------------------
 // The negative vectors (contracts/negative-vectors.json), made afresh for the
 // mock's clock: the same parts, moved to now, with fresh jtis, signed with the
-// configured secret (contracts/src/negative-vectors.ts says how).
+// configured secret (contracts/testing/negative-vectors.ts says how).
 
 const sameWindows = vectorFile.clock.maxAgeS === windows.maxAgeS && vectorFile.clock.clockSkewS === windows.skewS;
 

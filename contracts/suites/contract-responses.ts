@@ -4,8 +4,8 @@
  * response that differs fails the request that got it. Responses from other
  * servers (the suites' own raw upstreams) are not the contract's business.
  */
-import { OpenApiContract, type ContractRole } from '../src/openapi-contract.js';
-import { observeResponses, type RawRequest, type RawResponse } from './raw-http.js';
+import { OpenApiContract, type ContractRole } from '../testing/openapi-contract.js';
+import { observeResponses, type RawRequest, type RawResponse } from '../testing/raw-http.js';
 
 /** The addresses a stack names, with the role each plays. */
 export interface StackOrigins {

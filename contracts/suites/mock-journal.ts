@@ -3,7 +3,7 @@
  * the proxy by what the mock recorded, never by what the proxy says it did.
  */
 import type { RecordedRequest } from '../src/recorded-request.js';
-import { sendRaw } from './raw-http.js';
+import { sendRaw } from '../testing/raw-http.js';
 
 /** A journal entry as the mock records it (the contract's shape). */
 export type MockEntry = RecordedRequest;

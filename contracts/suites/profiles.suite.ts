@@ -15,9 +15,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { craftToken } from '../src/craft-token.js';
-import { createKeyFolder, generateJwk, jwkSetText, publicOnly } from '../src/key-fixtures.js';
+import { craftToken } from '../testing/craft-token.js';
+import { createKeyFolder, generateJwk, jwkSetText, publicOnly } from '../testing/key-fixtures.js';
 import { PRIVATE_JWK_MEMBERS } from '../src/jwk-set.js';
 import { buildClaims } from '../src/token-contract.js';
 import type { VerdictCode } from '../src/verdict.js';
@@ -25,6 +24,7 @@ import { CASE_ID_HEADER, describeEntry, findRecorded } from './mock-journal.js';
 import { MOCK_MAIN, PROXY_MAIN, startServer } from './stack.js';
 import { checkFetched, checkResponsesOf } from './contract-responses.js';
 import type { RunningServer } from './stack.js';
+import { freePort } from '../testing/listen.js';
 
 const ISSUER = 'https://jwt-proxy.example';
 const AUDIENCE = 'orders-api';
@@ -36,20 +36,11 @@ const hmacKey = Buffer.from(String(hmac.k), 'base64url');
 let proxy: RunningServer;
 let mock: RunningServer;
 
-/** A port free right now, so the mock can be told the proxy's JWKS URL before the proxy starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 before(async () => {
   const folder = createKeyFolder();
   const proxyKeys = folder.write('proxy.json', jwkSetText([signer, hmac]));
   const mockKeys = folder.write('mock.json', jwkSetText([hmac]));
+  // Free right now, so the mock can be told the proxy's JWKS URL before the proxy starts.
   const proxyPort = await freePort();
   mock = await startServer({
     name: 'mock-profile',

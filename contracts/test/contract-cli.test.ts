@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { formatReport, parseCliArgs } from '../cli/jwt-proxy-contract.js';
 import { MOCK_MAIN, startServer } from '../suites/stack.js';
+import { listen } from '../testing/listen.js';
 
 const BIN = fileURLToPath(new URL('../../../contracts/bin/jwt-proxy-contract.js', import.meta.url));
 const CLI_TIMEOUT_MS = 120_000;
@@ -84,7 +85,7 @@ test('the CLI passes the consumer suite against a real mock and prints the table
 
 test('the CLI exits 1 with FAIL rows against an upstream that breaks the contract, and 2 on bad usage', async (t) => {
   const impostor = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+  await listen(impostor);
   t.after(() => impostor.close());
   const url = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
   const failing = await runCli(['--only', 'consumer', '--mock', url]);

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkResponsesOf, ContractResponseError } from '../suites/contract-responses.js';
-import { sendRaw } from '../suites/raw-http.js';
+import { sendRaw } from '../testing/raw-http.js';
+import { listen } from '../testing/listen.js';
 
 /** A server on port 0 whose /healthz answers `body`. */
 async function healthServer(body: string): Promise<{ server: Server; url: URL }> {
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listen(server);
   return { server, url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`) };
 }
 

@@ -5,10 +5,10 @@ import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
-import { loadGoldenVectors } from '../src/golden-vectors.js';
+import { loadGoldenVectors } from '../testing/golden-vectors.js';
 import { buildClaims, checkClaims, JWT_PROTECTED_HEADER } from '../src/token-contract.js';
 import { decodeSecret } from '../src/token-config.js';
-import { craftToken, decodeToken, hasValidHs512Signature } from '../src/craft-token.js';
+import { craftToken, decodeToken, hasValidHs512Signature } from '../testing/craft-token.js';
 
 const vectors = loadGoldenVectors();
 

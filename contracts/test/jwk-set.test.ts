@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
 import type { JwkSetParse } from '../src/jwk-set.js';
-import { loadProfileVectors } from '../src/golden-vectors.js';
+import { loadProfileVectors } from '../testing/golden-vectors.js';
 
 const vectorKeys = loadProfileVectors().keys.keys;
 const byKid = (kid: string): Record<string, unknown> => {

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
-import { loadNegativeVectors, renderToken, shiftClaims, vectorKeys, type NegativeVector, type VectorStep } from '../src/negative-vectors.js';
+import { loadNegativeVectors, renderToken, shiftClaims, vectorKeys, type NegativeVector, type VectorStep } from '../testing/negative-vectors.js';
 import { VERDICT_CODES } from '../src/verdict.js';
 
 const file = loadNegativeVectors();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OpenApiContract, type ObservedResponse } from '../src/openapi-contract.js';
+import { OpenApiContract, type ObservedResponse } from '../testing/openapi-contract.js';
 
 const contract = OpenApiContract.load();
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));

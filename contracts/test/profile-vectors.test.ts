@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { SignJWT, compactVerify, importJWK } from 'jose';
-import { loadGoldenVectors, loadProfileVectors } from '../src/golden-vectors.js';
+import { loadGoldenVectors, loadProfileVectors } from '../testing/golden-vectors.js';
 import { PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
 import { buildProfileClaims, isDefaultProfile } from '../src/token-profile.js';
 import { buildClaims, checkClaims } from '../src/token-contract.js';

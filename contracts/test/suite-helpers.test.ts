@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { craftToken, decodeToken, hasValidHs512Signature, signatureOf } from '../src/craft-token.js';
+import { craftToken, decodeToken, hasValidHs512Signature, signatureOf } from '../testing/craft-token.js';
 import { listeningPort } from '../suites/stack.js';
 import { casingsOf } from '../suites/suite-config.js';
-import { sendRaw, serialiseRequest } from '../suites/raw-http.js';
+import { sendRaw, serialiseRequest } from '../testing/raw-http.js';
+import { listen } from '../testing/listen.js';
 
 const key = Buffer.alloc(64, 7);
 
@@ -51,7 +52,7 @@ test('sendRaw waits for 100 Continue, reads chunked and content-length responses
       } else res.end(text);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await listen(server);
   const origin = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   try {
     const expect = await sendRaw(origin, { method: 'POST', target: '/x', headers: [['Expect', '100-continue']], body: Buffer.from('body'), expectContinue: true });

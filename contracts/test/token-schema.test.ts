@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { contractsFile } from '../src/contract-files.js';
-import { loadGoldenVectors } from '../src/golden-vectors.js';
+import { contractsFile } from '../testing/contract-files.js';
+import { loadGoldenVectors } from '../testing/golden-vectors.js';
 
 const schema = JSON.parse(readFileSync(contractsFile('token.schema.json'), 'utf8')) as Record<string, unknown>;
 const validate = new Ajv2020({ strict: false }).compile(schema);

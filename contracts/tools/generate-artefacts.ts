@@ -7,7 +7,7 @@
  *                                        VerdictCode.enum     <- contracts/src/verdict.ts
  *                                        JwkAlgorithm.enum, PrivateJwkMember.enum <- contracts/src/jwk-set.ts
  *                                        TokenHeader, TokenHeaderKeyRing, TokenClaims, DecodedToken <- the zod schemas
- *   contracts/negative-vectors.json, the `token` of each vector token <- its parts (contracts/src/negative-vectors.ts)
+ *   contracts/negative-vectors.json, the `token` of each vector token <- its parts (contracts/testing/negative-vectors.ts)
  * Everything else in openapi.yaml is hand-written and kept as it is (comments too).
  *
  *   npm run contract:generate            rewrite the files
@@ -21,7 +21,7 @@ import { MOCK_ERROR_CODES } from '../../mock-upstream/src/http/errors.js';
 import { VERDICT_CODES } from '../src/verdict.js';
 import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS } from '../src/jwk-set.js';
 import { decodedTokenSchema, jsonSchemaOf, PUBLISHED_TOKEN_SCHEMAS, tokenSchemaDocument } from '../src/token-schema.js';
-import { NEGATIVE_VECTORS_FILE, renderToken, vectorKeys, type NegativeVectorFile } from '../src/negative-vectors.js';
+import { NEGATIVE_VECTORS_FILE, renderToken, vectorKeys, type NegativeVectorFile } from '../testing/negative-vectors.js';
 
 /** contracts/, from dist/contracts/tools/ or contracts/tools/. */
 const CONTRACTS_DIR = new URL('../../../contracts/', import.meta.url);

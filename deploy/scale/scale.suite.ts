@@ -9,12 +9,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { isIP } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { headerValues } from '../../contracts/suites/mock-journal.js';
 import type { MockEntry } from '../../contracts/suites/mock-journal.js';
+import { until } from '../../contracts/testing/wait.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,14 +36,9 @@ const REQUEST_TIMEOUT_MS = 30_000;
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-/** Polls `check` every `everyMs` until it returns true; fails after `withinMs`. */
-async function waitFor(what: string, check: () => Promise<boolean>, withinMs: number, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${withinMs} ms`);
-    await delay(everyMs);
-  }
+/** The shared bounded wait; a check that throws (a replica restarting) counts as not yet. */
+function waitFor(what: string, check: () => Promise<boolean>, withinMs: number, everyMs = 100): Promise<void> {
+  return until(() => check().catch(() => false), what, { timeoutMs: withinMs, intervalMs: everyMs });
 }
 
 function compose(...args: string[]): Promise<{ stdout: string }> {

@@ -1,10 +1,10 @@
 /** Starts the real mock upstream on 127.0.0.1:0 with a fixed clock and counter ids. */
 import { once } from 'node:events';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { get, request } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Env } from '../../contracts/src/index.js';
+import { rawExchange } from '../../contracts/testing/raw-http.js';
 import { createApp } from '../src/app.js';
 import type { AppDeps, Logger } from '../src/app.js';
 import { parseConfig } from '../src/config/config.js';
@@ -69,32 +69,17 @@ export interface RawResponse {
 }
 
 /**
- * Sends bytes exactly as given and reads the whole response; the request should say
- * `Connection: close`. The socket is not half-closed: Node's server aborts a request
- * whose client half-closes (httpAllowHalfOpen is false). `hangUp` destroys it right
- * after writing, as a client that goes away.
+ * Sends bytes exactly as given (the shared raw client, contracts/testing/raw-http.ts) and reads the
+ * whole response, until the mock closes the connection: the request should say `Connection: close`.
+ * `hangUp` destroys the socket right after writing, as a client that goes away. Bytes that are not
+ * an HTTP response (a wire fault) are kept in `raw` with status 0.
  */
 export async function rawRequest(port: number, request: string | Buffer, options: { hangUp?: boolean } = {}): Promise<RawResponse> {
-  const socket = connect(port, '127.0.0.1');
-  const chunks: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-  socket.on('error', () => undefined);
-  // Not once(): it rejects on 'error', and a reset is an outcome here, not a failure.
-  const closed = new Promise((resolve) => socket.on('close', resolve));
-  socket.write(request, () => {
-    if (options.hangUp === true) socket.destroy();
-  });
-  await closed;
-  const raw = Buffer.concat(chunks).toString('utf8');
-  if (raw === '') return { status: 0, headers: {}, body: '', raw };
-  const split = raw.indexOf('\r\n\r\n');
-  const [statusLine = '', ...headerLines] = raw.slice(0, split).split('\r\n');
+  const method = String(request).split(' ', 1)[0] ?? 'GET';
+  const { response, raw } = await rawExchange(request, { port, method, untilClose: true, lenient: true, hangUp: options.hangUp === true });
   const headers: Record<string, string> = {};
-  for (const line of headerLines) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { status: Number(statusLine.split(' ')[1]), headers, body: raw.slice(split + 4), raw };
+  for (const [name, value] of response?.rawHeaders ?? []) headers[name.toLowerCase()] = value;
+  return { status: response?.status ?? 0, headers, body: response?.body.toString('utf8') ?? '', raw: raw.toString('utf8') };
 }
 
 export async function getJson<T>(url: string, init?: RequestInit): Promise<{ status: number; body: T; headers: Headers }> {
@@ -189,13 +174,4 @@ export function exchange(
     req.on('error', (error: NodeJS.ErrnoException) => resolve(outcome({ error: error.code ?? error.message })));
     req.end(options.body);
   });
-}
-
-/** Polls `condition` every 10 ms until true; fails after `timeoutMs` (a bounded wait, for server-side state). */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

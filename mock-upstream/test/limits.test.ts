@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { defaultAllowedHosts, hostAllowed, hostName } from '../src/http/host-guard.js';
-import { getJson, rawRequest, startMock, until } from './helpers.js';
+import { until } from '../../contracts/testing/wait.js';
+import { getJson, rawRequest, startMock } from './helpers.js';
 import type { Mock } from './helpers.js';
 
 describe('mock limits', () => {

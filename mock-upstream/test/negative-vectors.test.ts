@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseJwkSet } from '../../contracts/src/jwk-set.js';
-import { loadNegativeVectors, profileJwkSet, vectorKeys, type NegativeVector } from '../../contracts/src/negative-vectors.js';
+import { loadNegativeVectors, profileJwkSet, vectorKeys, type NegativeVector } from '../../contracts/testing/negative-vectors.js';
 import { ReplayCache } from '../src/verify/replay-cache.js';
 import { createVerifier, type VerifierOptions } from '../src/verify/verify.js';
 

@@ -1,7 +1,8 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JournalEntry } from '../src/record/journal.js';
-import { getJson, startMock, until } from './helpers.js';
+import { until } from '../../contracts/testing/wait.js';
+import { getJson, startMock } from './helpers.js';
 import type { Mock } from './helpers.js';
 
 type WaitBody = { requests: JournalEntry[]; error?: { code: string; message: string } };

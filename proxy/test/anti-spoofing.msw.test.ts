@@ -7,8 +7,8 @@ import { http as mswHttp, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { jwtVerify } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';
-import type { RunningProxy } from './test-utils.js';
-import { request as send, startProxy } from './test-utils.js';
+import { request as send } from './support/client.js';
+import { type RunningProxy, startProxy } from './support/proxy.js';
 
 const UPSTREAM = 'http://upstream.test:8081';
 

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { request, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startUpstream } from './support/upstreams.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 

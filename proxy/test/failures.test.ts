@@ -2,7 +2,9 @@
 // failure cases (refused, reset, garbage, cut body, timeout) live in conformance/upstream-*.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, startProxy, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { startUpstream } from './support/upstreams.js';
 
 test('relays upstream 4xx and 5xx statuses and bodies unchanged', async (t) => {
   const upstream = await startUpstream((req, res) => {

@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import type { Echo } from './test-utils.js';
-import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { type Echo, echoHandler, startUpstream } from './support/upstreams.js';
 
 test('forwards an absolute-form POST to the target origin with its own token', async (t) => {
   const target = await startUpstream(echoHandler);

@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { request, startProxy, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { startUpstream } from './support/upstreams.js';
 
 test('lets an in-flight request finish, then refuses new connections', async (t) => {
   let release: (() => void) | undefined;

@@ -3,10 +3,11 @@
 // when there is none; origin-form GET/HEAD only, like the other own endpoints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/src/key-fixtures.js';
+import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { JWKS_MAX_AGE_S } from '../src/keys/jwks.js';
-import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
-import type { Echo } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { echoHandler, startUpstream, type Echo } from './support/upstreams.js';
 
 const PATH = '/.well-known/jwks.json';
 const PRIVATE = ['d', 'k', 'p', 'q', 'dp', 'dq', 'qi'];

@@ -3,10 +3,11 @@
 // line, /metrics counts reloads and failed reloads and names the active kid.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/src/key-fixtures.js';
-import { decodeToken } from '../../contracts/src/craft-token.js';
-import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
-import type { Echo } from './test-utils.js';
+import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/key-fixtures.js';
+import { decodeToken } from '../../contracts/testing/craft-token.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { echoHandler, startUpstream, type Echo } from './support/upstreams.js';
 
 const folder = createKeyFolder();
 

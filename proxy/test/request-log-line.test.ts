@@ -3,7 +3,11 @@
 // line carries the jti of the token the proxy added, so it matches the mock's journal entry.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, request, startRig, TEST_TIMEOUT_MS, until } from './test-utils.js';
+import { rawExchange } from '../../contracts/testing/raw-http.js';
+import { until } from '../../contracts/testing/wait.js';
+import { request } from './support/client.js';
+import { TEST_TIMEOUT_MS } from './support/proxy.js';
+import { startRig } from './support/rig.js';
 
 function requestLines(records: Record<string, unknown>[]): Record<string, unknown>[] {
   return records.filter((record) => record.msg === 'request');
@@ -20,7 +24,7 @@ test('logs a forwarded POST without its query and with the jti the upstream rece
   assert.equal(response.status, 200);
   const token = (await upstream.nthRequest(0)).headers['x-my-jwt'];
   assert.equal(typeof token, 'string');
-  await until(() => requestLines(proxy.logRecords()).length === 1, 2_000, 'the request log line');
+  await until(() => requestLines(proxy.logRecords()).length === 1, 'the request log line', { timeoutMs: 2_000 });
   const [line] = requestLines(proxy.logRecords());
   assert.equal(line?.url, '/orders');
   assert.equal(line?.method, 'POST');
@@ -32,7 +36,7 @@ test('logs a forwarded POST without its query and with the jti the upstream rece
 test('logs an unsigned GET with no jti', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy } = await startRig(t);
   assert.equal((await request(proxy.port, { path: '/plain?q=1' })).status, 200);
-  await until(() => requestLines(proxy.logRecords()).length === 1, 2_000, 'the request log line');
+  await until(() => requestLines(proxy.logRecords()).length === 1, 'the request log line', { timeoutMs: 2_000 });
   const [line] = requestLines(proxy.logRecords());
   assert.equal(line?.url, '/plain');
   assert.equal('jti' in (line ?? {}), false);
@@ -43,7 +47,7 @@ test('logs the own endpoints, a 505 and a CONNECT through the same line, never w
   assert.equal((await request(proxy.port, { path: '/healthz?token=abc' })).status, 200);
   await rawExchange(`GET /v?token=abc HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n`, { port: proxy.port, untilClose: true });
   await rawExchange(`CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`, { port: proxy.port, untilClose: true });
-  await until(() => requestLines(proxy.logRecords()).length === 3, 2_000, 'three request log lines');
+  await until(() => requestLines(proxy.logRecords()).length === 3, 'three request log lines', { timeoutMs: 2_000 });
   const lines = requestLines(proxy.logRecords()).map(({ method, url, status, code }) => ({ method, url, status, code }));
   assert.deepEqual(lines, [
     { method: 'GET', url: '/healthz', status: 200, code: undefined },

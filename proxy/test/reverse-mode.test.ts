@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import jwt from 'jsonwebtoken';
 import { DEFAULT_JWT_SECRET } from '../../contracts/src/index.js';
-import type { Echo } from './test-utils.js';
-import { echoHandler, request, startProxy, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { type Echo, echoHandler, startUpstream } from './support/upstreams.js';
 
 async function rig(t: { after: (fn: () => Promise<void>) => void }, env: Record<string, string> = {}) {
   const upstream = await startUpstream(echoHandler);

@@ -8,24 +8,20 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { decodeToken } from '../../contracts/src/craft-token.js';
-import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/src/key-fixtures.js';
-import { echoHandler, request, startUpstream } from './test-utils.js';
-import type { Echo } from './test-utils.js';
+import { decodeToken } from '../../contracts/testing/craft-token.js';
+import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/key-fixtures.js';
+import { request } from './support/client.js';
+import { echoHandler, startUpstream, type Echo } from './support/upstreams.js';
+import { waitFor } from '../../contracts/testing/wait.js';
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
 const WAIT_MS = 15_000;
 
 type Child = ChildProcessByStdio<null, Readable, null>;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + WAIT_MS;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${WAIT_MS} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The shared bounded wait at this file's budget: a child process answers more slowly than an in-process proxy. */
+function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  return waitFor(probe, what, { timeoutMs: WAIT_MS, intervalMs: 50 });
 }
 
 async function startMain(env: Record<string, string>): Promise<{ child: Child; port: number; output: () => string }> {

@@ -2,7 +2,9 @@
 // exactly under concurrency; own endpoints are not forwarded and not counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, startProxy, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { startUpstream } from './support/upstreams.js';
 
 interface Status {
   startedAt: string;

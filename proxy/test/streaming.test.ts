@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
-import { request, startProxy, startUpstream } from './test-utils.js';
+import { request } from './support/client.js';
+import { startProxy } from './support/proxy.js';
+import { startUpstream } from './support/upstreams.js';
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 

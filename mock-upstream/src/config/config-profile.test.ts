@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../../contracts/src/index.js';
-import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../../contracts/src/key-fixtures.js';
+import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../../contracts/testing/key-fixtures.js';
 import { parseConfig } from './config.js';
 
 const folder = createKeyFolder();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../../contracts/src/index.js';
-import { createKeyFolder, generateJwk, jwkSetText, publicOnly, vectorJwk } from '../../../contracts/src/key-fixtures.js';
+import { createKeyFolder, generateJwk, jwkSetText, publicOnly, vectorJwk } from '../../../contracts/testing/key-fixtures.js';
 import { parseConfig } from './config.js';
 import { parseAudience } from './signing-config.js';
 

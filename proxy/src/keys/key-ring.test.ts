@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../../contracts/src/key-fixtures.js';
+import { createKeyFolder, jwkSetText, publicOnly, vectorJwk } from '../../../contracts/testing/key-fixtures.js';
 import { KeyRing, readKeyFile } from './key-ring.js';
 
 const folder = createKeyFolder();

@@ -6,7 +6,7 @@ import { checkClaims } from '../../../contracts/src/index.js';
 import { parseJwkSet } from '../../../contracts/src/jwk-set.js';
 import type { SetKey } from '../../../contracts/src/jwk-set.js';
 import { decodeSecret } from '../../../contracts/src/token-config.js';
-import { loadGoldenVectors, loadProfileVectors } from '../../../contracts/src/golden-vectors.js';
+import { loadGoldenVectors, loadProfileVectors } from '../../../contracts/testing/golden-vectors.js';
 import { createSigner } from './signer.js';
 import type { SigningKey } from './signer.js';
 

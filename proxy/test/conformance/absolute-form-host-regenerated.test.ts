@@ -3,7 +3,9 @@
 // exactly one Host, regenerated from the target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('forwards an absolute-form request in origin-form with Host regenerated from the target', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

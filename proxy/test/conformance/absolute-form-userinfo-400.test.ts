@@ -2,7 +2,10 @@
 // request-target carrying it (`http://user:pass@host/`) is refused with 400, unforwarded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 400 BAD_REQUEST_TARGET given an absolute-form target with userinfo', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -3,7 +3,10 @@
 // controls, which the proxy would then resolve, sign for and send to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 403 given a DNS name that starts like an allowed IP pattern, and forwards to the IP literal', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { PROXY_ALLOWED_HOSTS: '127.0.0.*' } });

@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type net from 'node:net';
-import { rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, until } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { until } from '../../../contracts/testing/wait.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRawUpstream } from '../support/upstreams.js';
 
 const METHODS = ['GET', 'HEAD', 'DELETE', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'TRACE'] as const;
 
@@ -80,7 +83,7 @@ async function forward(port: number, method: string, framing: string, body: stri
   const before = seen.length;
   const exchange = await rawExchange(`${method} /framed HTTP/1.1\r\nHost: 127.0.0.1\r\n${framing}\r\n${body}`, { port, method });
   assert.equal(exchange.response?.status, 200, `${method}: answered`);
-  await until(() => seen.length > before, 2_000, `${method}: the upstream connection to close`);
+  await until(() => seen.length > before, `${method}: the upstream connection to close`, { timeoutMs: 2_000 });
   return seen[before] as Seen;
 }
 

@@ -2,7 +2,10 @@
 // leaves the length unknowable: the server MUST answer 400 and close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 for (const [label, lines] of [
   ['Transfer-Encoding: chunked, gzip', 'Transfer-Encoding: chunked, gzip'],

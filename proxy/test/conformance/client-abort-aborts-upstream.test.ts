@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { awaitLogged, startRig, TEST_TIMEOUT_MS, within } from '../test-utils.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { awaitLogged, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('aborts the upstream request given a client that disconnects while uploading', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { handler: () => undefined });

@@ -7,8 +7,9 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { RecordedRequest } from '../test-utils.js';
-import { startRig, until, within } from '../test-utils.js';
+import { until, within } from '../../../contracts/testing/wait.js';
+import { startRig } from '../support/rig.js';
+import type { RecordedRequest } from '../support/upstreams.js';
 
 const ABORTS = 1000;
 const CONCURRENCY = 25;
@@ -72,7 +73,7 @@ test(`leaves no sockets, upstream requests or memory behind after ${ABORTS} clie
 
   // Warm up (JIT, pools) before the memory baseline.
   for (let n = 0; n < 50; n += 1) await abortOne(ABORTS + n);
-  await until(async () => (await proxy.connections()) === 0 && upstream.openSockets() === 0, 5000, 'warm-up connections to close');
+  await until(async () => (await proxy.connections()) === 0 && upstream.openSockets() === 0, 'warm-up connections to close', { timeoutMs: 5000 });
   const baseline = heapAfterGc();
   const socketHandles = (): number => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
   const baselineHandles = socketHandles();
@@ -89,10 +90,10 @@ test(`leaves no sockets, upstream requests or memory behind after ${ABORTS} clie
     }),
   );
 
-  await until(async () => (await proxy.connections()) === 0, 5000, 'the proxy to close every client socket');
-  await until(() => upstream.openSockets() === 0, 5000, 'every upstream connection to close');
-  await until(() => inFlight === 0, 5000, 'every upstream request to be torn down');
-  await until(() => socketHandles() <= baselineHandles, 5000, `TCP socket handles back to ${baselineHandles}`);
+  await until(async () => (await proxy.connections()) === 0, 'the proxy to close every client socket', { timeoutMs: 5000 });
+  await until(() => upstream.openSockets() === 0, 'every upstream connection to close', { timeoutMs: 5000 });
+  await until(() => inFlight === 0, 'every upstream request to be torn down', { timeoutMs: 5000 });
+  await until(() => socketHandles() <= baselineHandles, `TCP socket handles back to ${baselineHandles}`, { timeoutMs: 5000 });
   assert.equal(completeUploads, 0, 'no aborted upload arrived complete');
   assert.equal(received, ABORTS + 50);
   const grownMb = (heapAfterGc() - baseline) / 1024 / 1024;

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 const cases = [
   ['a Content-Length body', 'Content-Length: 100\r\n', 'a'.repeat(40)],

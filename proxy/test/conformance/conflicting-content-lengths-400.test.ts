@@ -2,7 +2,10 @@
 // value) make the framing unrecoverable: 400 and close.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 for (const [label, lines] of [
   ['two Content-Length lines that differ', 'Content-Length: 3\r\nContent-Length: 5'],

@@ -2,7 +2,10 @@
 // it cannot do inside a tunnel: 405 with an explanation (RFC 9110 §9.3.6, §15.5.6 Allow).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, header, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers CONNECT with 405 CONNECT_NOT_SUPPORTED and an Allow header, opening no tunnel', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

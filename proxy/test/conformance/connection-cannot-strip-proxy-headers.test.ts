@@ -3,7 +3,10 @@
 // (x-my-jwt, Via, X-Forwarded-For, Forwarded) must not make the proxy drop them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listMembers, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { listMembers } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('still sends its token, Via and forwarding fields given a Connection header that names them', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

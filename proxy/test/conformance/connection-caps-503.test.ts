@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { assertRefusedAndClosed, header, readResponse, startRig, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
+import { header, readResponse } from '../../../contracts/testing/raw-http.js';
+import { until, within } from '../../../contracts/testing/wait.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 const POST = 'POST /capped HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi';
 
@@ -29,7 +33,7 @@ async function exchangeFrom(port: number, localAddress: string, bytes: string, u
 test('answers 503 TOO_MANY_CONNECTIONS past MAX_CONNECTIONS_PER_CLIENT, forwarding nothing, and serves other addresses', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { MAX_CONNECTIONS_PER_CLIENT: '2' } });
   const held = [await hold(t, proxy.port), await hold(t, proxy.port)];
-  await until(async () => (await proxy.connections()) === 2, 2_000, 'two held connections');
+  await until(async () => (await proxy.connections()) === 2, 'two held connections', { timeoutMs: 2_000 });
 
   const refused = await exchangeFrom(proxy.port, '127.0.0.1', POST, true);
   const response = refused.response;
@@ -41,7 +45,7 @@ test('answers 503 TOO_MANY_CONNECTIONS past MAX_CONNECTIONS_PER_CLIENT, forwardi
   assert.equal(other.response?.status, 200, 'another address is served');
 
   held[0]?.destroy();
-  await until(async () => (await proxy.connections()) <= 1, 2_000, 'the held connection to close');
+  await until(async () => (await proxy.connections()) <= 1, 'the held connection to close', { timeoutMs: 2_000 });
   const again = await exchangeFrom(proxy.port, '127.0.0.1', POST);
   assert.equal(again.response?.status, 200, 'a freed slot is usable again');
 
@@ -53,7 +57,7 @@ test('answers 503 TOO_MANY_CONNECTIONS past MAX_CONNECTIONS whatever the address
   const { proxy, upstream } = await startRig(t, { env: { MAX_CONNECTIONS: '2' } });
   await hold(t, proxy.port, '127.0.0.1');
   await hold(t, proxy.port, '127.0.0.2');
-  await until(async () => (await proxy.connections()) === 2, 2_000, 'two held connections');
+  await until(async () => (await proxy.connections()) === 2, 'two held connections', { timeoutMs: 2_000 });
   const refused = await exchangeFrom(proxy.port, '127.0.0.3', POST, true);
   assertRefusedAndClosed(refused, 503, 'TOO_MANY_CONNECTIONS');
   assert.equal(upstream.requests.length, 0, 'nothing forwarded');

@@ -2,7 +2,10 @@
 // Node's parser keeps the first and drops the rest, so the proxy checks rawHeaders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 400 DUPLICATE_HOST given two Host lines and forwards nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

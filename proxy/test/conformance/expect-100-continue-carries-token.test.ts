@@ -7,7 +7,10 @@ import { once } from 'node:events';
 import http from 'node:http';
 import { jwtVerify } from 'jose';
 import { DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
-import { afterRequestHead, startProxy, startRawUpstream, startRig, TEST_TIMEOUT_MS, within } from '../test-utils.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('forwards an Expect: 100-continue POST with exactly one valid token, without hanging', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -2,7 +2,10 @@
 // default `*`) limits where absolute-form requests may go; anything else is 403, unforwarded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 403 FORWARD_HOST_FORBIDDEN given a forward target outside PROXY_ALLOWED_HOSTS', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const rig = await startRig(t);

@@ -4,7 +4,12 @@
 // is open or closed (no port scanner, no signed requests for an attacker's listener).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, closedPort, rawExchange, startRig, startUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { freePort } from '../../../contracts/testing/listen.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
+import { startUpstream } from '../support/upstreams.js';
 
 function absoluteGet(authority: string, path = '/x'): string {
   return `POST http://${authority}${path} HTTP/1.1\r\nHost: ${authority}\r\nContent-Length: 2\r\n\r\nhi`;
@@ -23,7 +28,7 @@ test('answers 403 FORWARD_HOST_FORBIDDEN given any other host or port, open or c
   const { proxy, upstream } = await startRig(t);
   const other = await startUpstream();
   t.after(() => other.close());
-  const closed = await closedPort();
+  const closed = await freePort();
   for (const authority of [
     `127.0.0.1:${other.port}`, // an open port next door
     `127.0.0.1:${closed}`, // a closed one: the same answer, so no port-scan oracle

@@ -5,7 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { listMembers, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { listMembers } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 /** Some CI containers have no IPv6 loopback; the IPv6 case is skipped there, not failed. */
 async function ipv6LoopbackAvailable(): Promise<boolean> {

@@ -4,7 +4,10 @@
 // access-rule confusion upstream. Refused with 400, unforwarded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 for (const form of ['origin-form', 'absolute-form'] as const) {
   test(`answers 400 BAD_REQUEST_TARGET given a fragment in an ${form} target`, { timeout: TEST_TIMEOUT_MS }, async (t) => {

@@ -2,7 +2,9 @@
 // Content-Length says. A proxy that waits for those bytes hangs the client.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, header, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('relays a HEAD response with Content-Length: 100 at once, without waiting for a body', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) => afterRequestHead(socket, () => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n')));

@@ -6,7 +6,10 @@
 // contacted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, header, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRawUpstream } from '../support/upstreams.js';
 
 const SMUGGLED = 'POST /smuggled HTTP/1.1\r\nHost: upstream\r\nx-my-jwt: attacker.chosen.token\r\nContent-Length: 0\r\n\r\n';
 

@@ -2,7 +2,10 @@
 // 16 KiB) is answered 431 and the connection closed; nothing is forwarded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 431 HEADERS_TOO_LARGE and closes given a 32 KiB header section, forwarding nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -3,7 +3,9 @@
 // not forwarded; end-to-end fields are forwarded unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('removes Connection, the names it lists and the standard hop-by-hop fields from a request', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

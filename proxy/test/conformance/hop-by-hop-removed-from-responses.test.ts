@@ -2,7 +2,9 @@
 // one connection only; the proxy removes them from the upstream's response before relaying it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { header, rawExchange, startRawUpstream, startProxy, TEST_TIMEOUT_MS, afterRequestHead } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRawUpstream, afterRequestHead } from '../support/upstreams.js';
 
 test('removes Connection, the names it lists and the standard hop-by-hop fields from a response', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) =>

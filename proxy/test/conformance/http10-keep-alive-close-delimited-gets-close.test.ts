@@ -4,7 +4,9 @@
 // client asked for (RFC 9112 §9.3: a 1.0 persistent connection needs a length it can trust).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, header, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 const CLOSE_DELIMITED = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nunframed body';
 const FRAMED = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 11\r\n\r\nframed body';

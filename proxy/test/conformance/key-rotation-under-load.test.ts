@@ -9,15 +9,15 @@ import { createPrivateKey } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { pino } from 'pino';
 import { buildClaims } from '../../../contracts/src/token-contract.js';
-import { createKeyFolder, generateJwk, jwkSetText } from '../../../contracts/src/key-fixtures.js';
-import type { Jwk } from '../../../contracts/src/key-fixtures.js';
+import { createKeyFolder, generateJwk, jwkSetText } from '../../../contracts/testing/key-fixtures.js';
+import type { Jwk } from '../../../contracts/testing/key-fixtures.js';
 import { MOCK_MAIN, startServer } from '../../../contracts/suites/stack.js';
 import { createApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/config.js';
+import { freePort } from '../../../contracts/testing/listen.js';
 
 const CONCURRENCY = 6;
 /** Responses before each reload, and in all: bounded in count whatever the machine's speed. */
@@ -25,15 +25,6 @@ const SWITCH_TO_AB = 120;
 const SWITCH_TO_B = 260;
 const TOTAL = 400;
 const REQUEST_TIMEOUT_MS = 10_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 interface Outcome {
   readonly status: number;

@@ -5,7 +5,9 @@
 // with `_` or `.` pass unchanged.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 const LOOK_ALIKES = ['x_my_jwt', 'x.my.jwt', 'X_My.Jwt', 'Content_Length', 'Transfer_Encoding', 'Proxy_Connection', 'Keep.Alive', 'X_Forwarded_For', 'X.Forwarded.Host'];
 

@@ -5,7 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { assertRawProxyError, header, rawExchange, startRig, TEST_TIMEOUT_MS, until } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { until } from '../../../contracts/testing/wait.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 508 LOOP_DETECTED at the first hop given an IPv4-mapped spelling or a host name of the proxy', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { PROXY_ALLOWED_HOSTS: '*' } });
@@ -18,7 +22,7 @@ test('answers 508 LOOP_DETECTED at the first hop given an IPv4-mapped spelling o
     assert.equal(header(response, 'via'), undefined, `${name}: answered here, not relayed from a second hop`);
     // The client's own request is logged last (a second hop would have logged before it).
     const requests = (): Record<string, unknown>[] => proxy.logRecords().filter((record) => record.msg === 'request').slice(before);
-    await until(() => requests().some((record) => String(record.url).startsWith('http://')), 2_000, `${name} logged`);
+    await until(() => requests().some((record) => String(record.url).startsWith('http://')), `${name} logged`, { timeoutMs: 2_000 });
     assert.equal(requests().length, 1, `${name}: one request, not a second trip through the proxy`);
   }
   assert.equal(upstream.requests.length, 0, 'nothing forwarded');

@@ -3,7 +3,11 @@
 // proxy's own listener, is answered 508 instead of being forwarded again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, assertSimpleProxyError, rawExchange, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError, assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 508 LOOP_DETECTED given a Via that already names this proxy', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

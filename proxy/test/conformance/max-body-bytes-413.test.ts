@@ -3,7 +3,11 @@
 // that grows past it is cut off and never forwarded complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 413 PAYLOAD_TOO_LARGE given a Content-Length over MAX_BODY_BYTES, forwarding nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { MAX_BODY_BYTES: '100' } });

@@ -1,7 +1,9 @@
 // RFC 9110 §7.6.2: a TRACE or OPTIONS request with Max-Forwards: n > 0 is forwarded with n - 1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('forwards OPTIONS with Max-Forwards: 5 as Max-Forwards: 4', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -2,7 +2,10 @@
 // recipient answers it as the final recipient.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers OPTIONS with Max-Forwards: 0 itself and forwards nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

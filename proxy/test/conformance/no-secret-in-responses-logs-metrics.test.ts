@@ -4,8 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
-import type { SimpleResponse } from '../test-utils.js';
-import { closedPort, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { freePort } from '../../../contracts/testing/listen.js';
+import { type SimpleResponse, request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('never shows the key or a token signature in responses, logs or metrics', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, {
@@ -18,7 +20,7 @@ test('never shows the key or a token signature in responses, logs or metrics', {
       req.resume();
     },
   });
-  const refused = await closedPort();
+  const refused = await freePort();
   const responses: SimpleResponse[] = [];
   const send = async (...args: Parameters<typeof request>): Promise<void> => {
     responses.push(await request(...args));

@@ -3,7 +3,10 @@
 // Asterisk-form with any other method is malformed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRawProxyError, header, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRawProxyError } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('forwards OPTIONS * in asterisk-form', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

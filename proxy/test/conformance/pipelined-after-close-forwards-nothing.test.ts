@@ -6,8 +6,9 @@
 // whatever followed them hanging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { header, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
-import type { RawExchange } from '../test-utils.js';
+import { header, rawExchange, type RawExchange } from '../../../contracts/testing/raw-http.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 const SECOND = 'POST /second HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nhi';
 

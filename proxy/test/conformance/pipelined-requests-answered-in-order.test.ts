@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { parseResponse, startRig, TEST_TIMEOUT_MS, within } from '../test-utils.js';
+import { parseResponse } from '../../../contracts/testing/raw-http.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('forwards three pipelined requests and answers them in order on the same connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, {

@@ -8,7 +8,9 @@ import { once } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startUpstream, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
+import { until, within } from '../../../contracts/testing/wait.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startUpstream } from '../support/upstreams.js';
 
 const PROCESS_START_MS = 20_000;
 /** A test that starts a process gets that start on top of its usual budget. */
@@ -97,7 +99,7 @@ for (const workers of [1, 2]) {
     await upstream.nthRequest(0);
 
     child.kill('SIGTERM');
-    await until(async () => (await connectOutcome(port)) === 'refused', 3000, 'new connections to be refused');
+    await until(async () => (await connectOutcome(port)) === 'refused', 'new connections to be refused', { timeoutMs: 3000 });
     assert.equal(child.hasExited(), false, 'still running while a request is in flight');
 
     release!();

@@ -9,8 +9,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
-import { parseResponse, readResponse, startRig, TEST_TIMEOUT_MS, until, within } from '../test-utils.js';
-import type { RawExchange } from '../test-utils.js';
+import { parseResponse, readResponse, type RawExchange } from '../../../contracts/testing/raw-http.js';
+import { until, within } from '../../../contracts/testing/wait.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 const POOL = 8;
 const LEGITIMATE = 'POST /legit HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\nok';
@@ -47,7 +49,7 @@ test('answers legitimate requests within a second while one address holds slow u
     env: { UPSTREAM_MAX_SOCKETS: String(POOL), MAX_CONNECTIONS_PER_CLIENT: String(POOL / 2), MIN_BODY_RATE_BPS: '0' },
   });
   for (let i = 0; i < POOL + 4; i += 1) await slowUpload(t, proxy.port, '127.0.0.1');
-  await until(() => upstream.requests.length === POOL / 2, 3_000, 'the admitted slow uploads to reach the upstream');
+  await until(() => upstream.requests.length === POOL / 2, 'the admitted slow uploads to reach the upstream', { timeoutMs: 3_000 });
   for (let i = 0; i < 3; i += 1) {
     const { exchange, ms } = await timedLegitimate(proxy.port, `127.0.0.${2 + i}`);
     assert.equal(exchange.response?.status, 200);
@@ -62,7 +64,7 @@ test('cuts uploads slower than MIN_BODY_RATE_BPS from many addresses, so legitim
   });
   const slow: SlowUpload[] = [];
   for (let i = 0; i < POOL + 4; i += 1) slow.push(await slowUpload(t, proxy.port, `127.0.0.${10 + i}`));
-  await until(() => upstream.requests.length >= POOL, 3_000, 'the slow uploads to fill the pool');
+  await until(() => upstream.requests.length >= POOL, 'the slow uploads to fill the pool', { timeoutMs: 3_000 });
   for (let i = 0; i < 3; i += 1) {
     const { exchange, ms } = await timedLegitimate(proxy.port, '127.0.0.2');
     assert.equal(exchange.response?.status, 200);

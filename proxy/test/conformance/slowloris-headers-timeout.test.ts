@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { assertRefusedAndClosed, readResponse, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { readResponse, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers 408 REQUEST_TIMEOUT and closes given headers trickled past HEADERS_TIMEOUT_MS', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, {

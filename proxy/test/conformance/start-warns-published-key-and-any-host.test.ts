@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { TEST_TIMEOUT_MS, within } from '../test-utils.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 const OWN_SECRET = 'k'.repeat(64);

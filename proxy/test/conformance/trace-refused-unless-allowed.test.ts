@@ -2,7 +2,10 @@
 // the way (here: the proxy's own token). Refused with 405 unless PROXY_ALLOW_TRACE=true.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertSimpleProxyError, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('answers TRACE with 405 TRACE_NOT_ALLOWED by default and forwards nothing', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -6,7 +6,10 @@
 // the connection is closed. Nothing is forwarded in any case.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRefusedAndClosed, rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertRefusedAndClosed } from '../support/assertions.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 const BODY = '5\r\nhello\r\n0\r\n\r\n';
 

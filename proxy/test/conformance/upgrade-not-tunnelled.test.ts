@@ -3,7 +3,9 @@
 // tunnel: an upgrade request is forwarded as a plain request without Upgrade/Connection.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rawExchange, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('forwards a WebSocket upgrade request as a plain request, never switching protocols', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -1,7 +1,10 @@
 // RFC 9112 §6.3: a response whose framing cannot be trusted (conflicting Content-Length,
 // Content-Length with Transfer-Encoding) is an invalid response: 502, never relayed.
 import { test } from 'node:test';
-import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 for (const [label, head] of [
   ['two different Content-Length values', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd'],

@@ -3,7 +3,9 @@
 // the proxy relays the body complete, framed for its own connection (chunked or close).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('relays a close-delimited upstream body complete and correctly framed', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const body = 'close-delimited body '.repeat(50);

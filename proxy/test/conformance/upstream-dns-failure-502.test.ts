@@ -2,7 +2,9 @@
 // server being reachable: a bad gateway with its own code, answered quickly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertSimpleProxyError, awaitLogged, request, startProxy, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
 
 test('answers 502 UPSTREAM_DNS given an upstream name that does not resolve', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const proxy = await startProxy({ UPSTREAM_URL: 'http://host.invalid:8081' });

@@ -2,7 +2,10 @@
 // (RFC 9110 §15.6.3): 502 with a code, never the garbage itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 for (const [label, garbage] of [
   ['text that is not HTTP', 'SSH-2.0-OpenSSH_9.6 upstream-internal-banner\r\n\r\n'],

@@ -3,7 +3,9 @@
 // client. Clients must accept 1xx they do not use (RFC 9110 §15.2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, header, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { header, rawExchange } from '../../../contracts/testing/raw-http.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('relays the upstream\'s 103 Early Hints before its final response', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) =>

@@ -3,16 +3,11 @@
 // an incomplete message must be recognisable as such) instead of ending it as if complete.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  afterRequestHead,
-  assertSimpleProxyError,
-  awaitLogged,
-  rawExchange,
-  request,
-  startProxy,
-  startRawUpstream,
-  TEST_TIMEOUT_MS,
-} from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('answers 502 UPSTREAM_RESET given an upstream that resets before responding', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) => afterRequestHead(socket, () => socket.resetAndDestroy()));

@@ -5,7 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { afterRequestHead, awaitLogged, rawExchange, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('aborts the client response and the upstream connection given an upstream that stalls mid-body', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) =>

@@ -3,7 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { afterRequestHead, assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS, within } from '../test-utils.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('answers 504 UPSTREAM_TIMEOUT given an upstream that never answers, and closes the upstream connection', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream(() => undefined);

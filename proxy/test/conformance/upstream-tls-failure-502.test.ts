@@ -2,7 +2,10 @@
 // speaks plain HTTP, so OpenSSL reports EPROTO "wrong version number") the client gets a 502
 // with its own code, UPSTREAM_TLS, not a generic one, and nothing of OpenSSL's text.
 import { test } from 'node:test';
-import { assertSimpleProxyError, awaitLogged, request, startProxy, startRawUpstream, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { assertSimpleProxyError } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { awaitLogged, startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRawUpstream } from '../support/upstreams.js';
 
 test('answers 502 UPSTREAM_TLS given an https:// upstream that does not speak TLS', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const upstream = await startRawUpstream((socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\n\r\n')));

@@ -2,7 +2,12 @@
 // member to Via, on requests and on responses, keeping the members already there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { afterRequestHead, listMembers, rawExchange, request, startProxy, startRawUpstream, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { rawExchange } from '../../../contracts/testing/raw-http.js';
+import { listMembers } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { startProxy, TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
+import { afterRequestHead, startRawUpstream } from '../support/upstreams.js';
 
 test('appends "1.1 jwt-proxy" to the request Via, keeping earlier entries', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t);

@@ -3,7 +3,10 @@
 // client cannot forge its origin towards the upstream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listMembers, request, startRig, TEST_TIMEOUT_MS } from '../test-utils.js';
+import { listMembers } from '../support/assertions.js';
+import { request } from '../support/client.js';
+import { TEST_TIMEOUT_MS } from '../support/proxy.js';
+import { startRig } from '../support/rig.js';
 
 test('appends the client address to X-Forwarded-For given PROXY_TRUST_FORWARDED=true', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy, upstream } = await startRig(t, { env: { PROXY_TRUST_FORWARDED: 'true' } });

@@ -13,8 +13,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import type { RecordedRequest } from '../test-utils.js';
-import { parseResponse, request, startRig, within } from '../test-utils.js';
+import { parseResponse } from '../../../contracts/testing/raw-http.js';
+import { within } from '../../../contracts/testing/wait.js';
+import { request } from '../support/client.js';
+import { startRig } from '../support/rig.js';
+import type { RecordedRequest } from '../support/upstreams.js';
 import { seededRandom } from '../../../contracts/src/index.js';
 
 const SEED = 0x6a77_7470; // "jwtp"

@@ -1,7 +1,7 @@
 /**
  * Where the contract's files are (openapi.yaml, negative-vectors.json, ...):
- * contracts/, seen from dist/contracts/src/ when compiled, or from
- * contracts/src/ when a TypeScript loader runs the source (Playwright does).
+ * contracts/, seen from dist/contracts/testing/ when compiled, or from
+ * contracts/testing/ when a TypeScript loader runs the source (Playwright does).
  */
 import { existsSync } from 'node:fs';
 

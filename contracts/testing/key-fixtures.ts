@@ -7,11 +7,11 @@ import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProfileVectors } from './golden-vectors.js';
-import { PRIVATE_JWK_MEMBERS } from './jwk-set.js';
-import type { Jwk } from './jwk-generate.js';
+import { PRIVATE_JWK_MEMBERS } from '../src/jwk-set.js';
+import type { Jwk } from '../cli/jwk-generate.js';
 
-export { generateJwk } from './jwk-generate.js';
-export type { Jwk } from './jwk-generate.js';
+export { generateJwk } from '../cli/jwk-generate.js';
+export type { Jwk } from '../cli/jwk-generate.js';
 
 /** A key of the profile vectors' set by kid (private parts included). */
 export function vectorJwk(kid: string): Jwk {

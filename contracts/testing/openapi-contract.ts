@@ -32,7 +32,7 @@ export interface ObservedResponse {
   readonly body: Buffer;
 }
 
-/** Where the contract lives: contracts/openapi.yaml, from dist/contracts/src/ or contracts/src/. */
+/** Where the contract lives: contracts/openapi.yaml, from dist/contracts/testing/ or contracts/testing/. */
 export const OPENAPI_FILE = contractsFile('openapi.yaml');
 
 const DOC_ID = 'urn:jwt-proxy:contracts:openapi.yaml';

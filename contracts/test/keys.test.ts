@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createKeyFolder } from '../src/key-fixtures.js';
+import { createKeyFolder } from '../testing/key-fixtures.js';
 import { PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
 
-const CLI = fileURLToPath(new URL('../src/keys-cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/keys.js', import.meta.url));
 const folder = createKeyFolder();
 
 function keys(...args: string[]): { status: number | null; stdout: string; stderr: string } {

@@ -5,7 +5,7 @@
  * server's JWT library (issue #4: the consumer suite signs its own tokens).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { JWT_PROTECTED_HEADER } from './token-contract.js';
+import { JWT_PROTECTED_HEADER } from '../src/token-contract.js';
 
 /** HMAC hash per JWS algorithm (RFC 7518 §3.2); `none` leaves the signature empty (RFC 7518 §3.6). */
 export const CRAFT_ALGORITHMS = { HS512: 'sha512', HS384: 'sha384', HS256: 'sha256', none: undefined } as const;

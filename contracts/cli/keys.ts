@@ -18,8 +18,8 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateJwk } from './jwk-generate.js';
 import type { Jwk } from './jwk-generate.js';
-import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS, parseJwkSet } from './jwk-set.js';
-import type { JwkAlgorithm } from './jwk-set.js';
+import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
+import type { JwkAlgorithm } from '../src/jwk-set.js';
 
 const USAGE = `usage: npm run keys -- new --alg ALG --kid KID [--out FILE]
        npm run keys -- add --alg ALG --kid KID --in FILE [--out FILE]

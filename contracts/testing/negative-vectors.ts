@@ -14,9 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { base64url, craftToken, type CraftAlgorithm } from './craft-token.js';
-import { utcDateOf } from './token-contract.js';
+import { utcDateOf } from '../src/token-contract.js';
 import { contractsFile } from './contract-files.js';
-import type { VerdictCode } from './verdict.js';
+import type { VerdictCode } from '../src/verdict.js';
 
 /** One token of a case: its parts, or a raw header value (malformed cases), and the fixed result. */
 export interface VectorToken {

@@ -4,7 +4,7 @@
  * RFC 7517 with the `kid`, `alg` and `use` a JWT_KEYS_FILE key needs.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { JwkAlgorithm } from './jwk-set.js';
+import type { JwkAlgorithm } from '../src/jwk-set.js';
 
 export type Jwk = Readonly<Record<string, unknown>>;
 

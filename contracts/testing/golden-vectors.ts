@@ -3,9 +3,9 @@
  * Both the proxy's signer and jose's SignJWT must produce these to the byte.
  */
 import { readFileSync } from 'node:fs';
-import type { SecretEncoding } from './token-config.js';
-import type { TokenClaims } from './token-contract.js';
-import type { TokenProfile } from './token-profile.js';
+import type { SecretEncoding } from '../src/token-config.js';
+import type { TokenClaims } from '../src/token-contract.js';
+import type { TokenProfile } from '../src/token-profile.js';
 
 export interface GoldenVector {
   readonly name: string;
