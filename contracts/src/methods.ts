@@ -15,8 +15,3 @@ export function parseMethodList(value: string): { methods: ReadonlySet<string> }
   if (invalid.length > 0) return { invalid };
   return { methods: new Set(entries.map((entry) => entry.toUpperCase())) };
 }
-
-/** True when a request with this method must carry the proxy's token. */
-export function isSignedMethod(method: string, signed: ReadonlySet<string>): boolean {
-  return signed.has(method);
-}

@@ -22,9 +22,6 @@ export interface TokenProfile {
   readonly audience?: string | string[];
 }
 
-/** The profile of the assignment's token: no registered claim beyond iat and jti. */
-export const DEFAULT_TOKEN_PROFILE: TokenProfile = Object.freeze({});
-
 /** True when the profile adds no claim (the default token). */
 export function isDefaultProfile(profile: TokenProfile): boolean {
   return (
