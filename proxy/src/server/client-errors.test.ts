@@ -103,6 +103,8 @@ test('refuses CONNECT with 405, an Allow header and a close', async () => {
   assert.match(socket.written, /\r\nAllow: GET, POST\r\n/);
   assert.match(socket.written, /"code":"CONNECT_NOT_SUPPORTED"/);
   assert.deepEqual(timers.delays, [SOCKET_LINGER_MS]);
+  // A client that resets while the 405 drains must not crash the server.
+  socket.emit('error', Object.assign(new Error('reset'), { code: 'ECONNRESET' }));
   timers.runAll();
   assert.equal(socket.destroyed, true);
 });
