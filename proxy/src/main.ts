@@ -1,11 +1,11 @@
 /**
- * The only file that reads process.env, opens ports and handles signals.
- * WORKERS=1: one process. WORKERS>1 (or auto): a node:cluster primary forks the
- * workers, answers their /status and /metrics questions, and drains them all
- * on SIGTERM/SIGINT.
+ * The only file that reads process.env, opens ports and handles signals: it reads the
+ * environment, builds the app (app.ts), listens, and turns signals into drain and reload.
+ * WORKERS=1: one process. WORKERS>1 (or auto): the node:cluster primary
+ * (server/cluster-primary.ts) forks the workers and drains them all on SIGTERM/SIGINT;
+ * each worker runs runWorker.
  */
 import cluster from 'node:cluster';
-import type { Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
@@ -14,13 +14,12 @@ import { createApp } from './app.js';
 import { createNonceSource } from './keys/nonce.js';
 import type { ProxyApp } from './app.js';
 import type { StatusSources } from './server/own-endpoints.js';
-import { MSG, PrimaryCoordinator, WorkerClient, relayKeyReload, workerStatus } from './server/cluster.js';
+import { CLUSTER_IPC_TIMEOUT_MS, WorkerClient, workerStatus } from './server/cluster.js';
+import { createClusterPrimary } from './server/cluster-primary.js';
+import { unrefTimeout } from './server/timers.js';
 import type { ProxyConfig } from './config/config.js';
 import { parseConfig } from './config/config.js';
 import { startWarnings } from './config/start-warnings.js';
-
-/** Workers answer the primary within this, or /status is served without them. */
-const CLUSTER_IPC_TIMEOUT_MS = 2000;
 
 function loadConfig(): ProxyConfig {
   try {
@@ -128,81 +127,20 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   process.on('disconnect', () => drain('primary gone'));
 }
 
-function liveWorkers(): Worker[] {
-  return Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
-}
-
-/** Asks every worker to drain, exits once all are gone, and kills what is left after the grace period. */
-function drainWorkers(config: ProxyConfig, logger: Logger, reason: string, exitCode: number): void {
-  logger.info({ reason }, 'draining workers');
-  for (const worker of liveWorkers()) {
-    try {
-      worker.send({ type: MSG.SHUTDOWN });
-    } catch {
-      worker.kill('SIGTERM');
-    }
-  }
-  const deadline = setTimeout(() => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-    process.exit(exitCode);
-  }, config.shutdownGraceMs + 2000);
-  deadline.unref();
-  const check = (): void => {
-    if (Object.keys(cluster.workers ?? {}).length === 0) {
-      logger.info('stopped');
-      process.exit(exitCode);
-    }
-  };
-  cluster.on('exit', check);
-  check();
-}
-
 function runPrimary(config: ProxyConfig, logger: Logger): void {
-  const startedAtMs = Date.now();
-  const aggregator = new AggregatorRegistry();
-  const coordinator = new PrimaryCoordinator({
-    startedAtMs,
+  const primary = createClusterPrimary({
+    cluster,
+    workers: config.workers,
+    shutdownGraceMs: config.shutdownGraceMs,
+    logger,
     now: Date.now,
-    workers: liveWorkers,
-    collectTimeoutMs: CLUSTER_IPC_TIMEOUT_MS,
-    clusterMetrics: () => aggregator.clusterMetrics(),
-    metricsContentType: aggregator.contentType,
+    onReady: (port) => announce(logger, { port, host: config.host, upstream: config.upstream.href, workers: config.workers }),
+    exit: (code) => process.exit(code),
+    schedule: unrefTimeout,
   });
-  cluster.on('message', (worker, message) => coordinator.onMessage(worker, message));
-
-  let shuttingDown = false;
-  const listened = new Set<number>();
-  let announced = false;
-  cluster.on('listening', (worker, address) => {
-    listened.add(worker.id);
-    if (!announced && listened.size >= config.workers) {
-      announced = true;
-      announce(logger, { port: address.port, host: config.host, upstream: config.upstream.href, workers: config.workers });
-    }
-  });
-  cluster.on('exit', (worker, code, signal) => {
-    if (shuttingDown) return;
-    if (!listened.has(worker.id)) {
-      // A worker that never listened (port taken, bad environment) would fail again: stop.
-      logger.fatal({ worker: worker.id, code, signal }, 'worker failed to start');
-      shutdown('worker failed', 1);
-      return;
-    }
-    logger.error({ worker: worker.id, code, signal }, 'worker died, forking a replacement');
-    cluster.fork();
-  });
-
-  function shutdown(reason: string, exitCode: number): void {
-    if (shuttingDown) return;
-    shuttingDown = true;
-    drainWorkers(config, logger, reason, exitCode);
-  }
-  onSignals((signal) => shutdown(signal, 0));
-  onReloadSignal(() => {
-    logger.info({ msg: 'SIGHUP: asking every worker to reload its keys', workers: relayKeyReload(liveWorkers()) });
-  });
-
-  for (let i = 0; i < config.workers; i += 1) cluster.fork();
+  onSignals((signal) => primary.shutdown(signal, 0));
+  onReloadSignal(() => primary.reloadKeys());
+  primary.start();
 }
 
 const config = loadConfig();

@@ -8,7 +8,10 @@
 import type { Duplex } from 'node:stream';
 import type { ProxyErrorCode } from '../http/errors.js';
 import { sendError } from '../http/errors.js';
-import { closeAfterOpenResponses } from './pipelining.js';
+import { responseStartedOn } from './node-http-internals.js';
+import type { ResponseTracker } from './pipelining.js';
+import type { Schedule } from './timers.js';
+import { destroyAfterLinger } from './timers.js';
 
 /** Maps a parser/socket error on a client connection to the answer it deserves (undefined = just close). */
 export function clientErrorCode(err: { readonly code?: string }): ProxyErrorCode | undefined {
@@ -26,44 +29,40 @@ export function clientErrorCode(err: { readonly code?: string }): ProxyErrorCode
   }
 }
 
-interface SocketWithMessage extends Duplex {
-  _httpMessage?: { headersSent?: boolean } | null;
-}
+export type ClientErrorHandler = (err: Error & { code?: string }, socket: Duplex) => ProxyErrorCode | undefined;
 
 /**
  * The server's 'clientError' listener: answer 400/408/431 when nothing was sent on
  * this connection yet, then close. Never throws (a malformed request must not crash us).
+ * `responses` is the server's own tracker; `schedule` runs the linger timer.
  */
-export function handleClientError(err: Error & { code?: string }, socket: Duplex): ProxyErrorCode | undefined {
-  const code = clientErrorCode(err);
-  // RFC 9112 §9.6 (issue #16): bad bytes behind requests still being answered end the
-  // connection after those answers; a raw 400 written over them would tell the client that a
-  // request failed which may already have run upstream.
-  if (err.code?.startsWith('HPE_') === true && closeAfterOpenResponses(socket, () => endSoon(socket))) return code;
-  const pending = (socket as SocketWithMessage)._httpMessage;
-  if (code !== undefined && socket.writable && (pending === undefined || pending === null || pending.headersSent !== true)) {
-    sendError(socket, code);
-  }
-  // The server socket is half-open capable: end() alone waits for the client's FIN.
-  if (!socket.destroyed) setTimeout(destroyIfOpen, 1000, socket).unref();
-  return code;
+export function createClientErrorHandler(responses: ResponseTracker, schedule: Schedule): ClientErrorHandler {
+  return (err, socket) => {
+    const code = clientErrorCode(err);
+    // RFC 9112 §9.6 (issue #16): bad bytes behind requests still being answered end the
+    // connection after those answers; a raw 400 written over them would tell the client that a
+    // request failed which may already have run upstream.
+    if (err.code?.startsWith('HPE_') === true && responses.closeAfterOpen(socket, () => endSoon(socket, schedule))) {
+      return code;
+    }
+    if (code !== undefined && socket.writable && !responseStartedOn(socket)) sendError(socket, code);
+    // The server socket is half-open capable: end() alone waits for the client's FIN.
+    if (!socket.destroyed) destroyAfterLinger(socket, schedule);
+    return code;
+  };
 }
 
-function destroyIfOpen(socket: Duplex): void {
-  if (!socket.destroyed) socket.destroy();
-}
-
-function endSoon(socket: Duplex): void {
+function endSoon(socket: Duplex, schedule: Schedule): void {
   if (socket.destroyed) return;
   socket.end();
-  setTimeout(destroyIfOpen, 1000, socket).unref();
+  destroyAfterLinger(socket, schedule);
 }
 
 /** The server's 'connect' listener: CONNECT would open a TLS tunnel, which cannot be signed. */
-export function refuseConnect(socket: Duplex, allow: string): void {
+export function refuseConnect(socket: Duplex, allow: string, schedule: Schedule): void {
   socket.on('error', ignore);
   sendError(socket, 'CONNECT_NOT_SUPPORTED', { headers: { allow } });
-  setTimeout(destroyIfOpen, 1000, socket).unref();
+  destroyAfterLinger(socket, schedule);
 }
 
 function ignore(): void {}

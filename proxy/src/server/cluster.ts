@@ -11,6 +11,9 @@
 import type { ClusterStatus, StatusSnapshot, WorkerStatus } from '../observe/status.js';
 import { uptimeSeconds } from '../observe/status.js';
 
+/** Workers answer the primary within this, or /status is served without them. */
+export const CLUSTER_IPC_TIMEOUT_MS = 2000;
+
 const PREFIX = 'jwt-proxy:';
 export const MSG = Object.freeze({
   STATUS_REQUEST: `${PREFIX}status-request`,

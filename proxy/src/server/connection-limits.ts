@@ -10,6 +10,8 @@ import { isIPv6 } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { canonicalHost } from '../http/host-patterns.js';
 import { sendError } from '../http/errors.js';
+import type { Schedule } from './timers.js';
+import { destroyAfterLinger } from './timers.js';
 
 export interface ConnectionCaps {
   /** 0 = no limit. */
@@ -19,9 +21,6 @@ export interface ConnectionCaps {
 }
 
 export type RefusalReason = 'total' | 'per_client';
-
-/** How long a refused socket may linger for its 503 to drain before it is destroyed. */
-const REFUSED_LINGER_MS = 1000;
 
 /**
  * The address a per-client cap counts: an IPv4 address (IPv4-mapped IPv6 included), or an
@@ -83,10 +82,6 @@ export class ConnectionLimiter {
   }
 }
 
-function destroyIfOpen(socket: Socket): void {
-  if (!socket.destroyed) socket.destroy();
-}
-
 /** The limiter as wired to a server: `isRefused` tells the request handlers to ignore a socket. */
 export interface ServerConnectionLimits {
   readonly limiter: ConnectionLimiter;
@@ -98,12 +93,13 @@ export interface ServerConnectionLimits {
  * Node's HTTP handler; Node still attaches its parser to a refused socket, so the request
  * handlers must ask `isRefused` and leave such a request unanswered (the 503 is on its way).
  * `onRefused` is told each refusal (a metric; logging each one would let an attacker flood
- * the log).
+ * the log). A refused socket lingers SOCKET_LINGER_MS (timers.ts) for its 503 to drain.
  */
 export function limitConnections(
   server: Server,
   caps: ConnectionCaps,
   onRefused: (reason: RefusalReason) => void,
+  schedule: Schedule,
 ): ServerConnectionLimits {
   const limiter = new ConnectionLimiter(caps);
   const refused = new WeakSet<Socket>();
@@ -120,7 +116,7 @@ export function limitConnections(
     onRefused(refusal);
     socket.on('error', ignore);
     sendError(socket, 'TOO_MANY_CONNECTIONS', { headers: { 'retry-after': '1' } });
-    setTimeout(destroyIfOpen, REFUSED_LINGER_MS, socket).unref();
+    destroyAfterLinger(socket, schedule);
   });
   return { limiter, isRefused };
 }

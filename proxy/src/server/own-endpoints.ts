@@ -2,7 +2,7 @@
  * The proxy's own endpoints, served by Express: GET /status (JSON, or HTML when the
  * client prefers it), GET /healthz, GET /metrics (Prometheus) and GET
  * /.well-known/jwks.json (the public keys, issue #12). Origin-form only,
- * never counted or forwarded (app.ts dispatches).
+ * never counted or forwarded (dispatch.ts sends them here).
  */
 import express from 'express';
 import type { Express, Request, Response } from 'express';
@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { sendError } from '../http/errors.js';
 import { JWKS_PATH, createJwksResponder } from '../keys/jwks.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import type { ProxyMetrics } from '../observe/metrics.js';
 import type { ClusterStatus, StatusCounter, StatusSnapshot } from '../observe/status.js';
 import { statusHtml } from '../observe/status.js';
 
@@ -17,6 +18,14 @@ import { statusHtml } from '../observe/status.js';
 export interface StatusSources {
   readonly status: (local: StatusSnapshot) => Promise<StatusSnapshot | ClusterStatus>;
   readonly metrics: () => Promise<{ readonly contentType: string; readonly body: string }>;
+}
+
+/** This process alone (WORKERS=1); cluster workers pass sources that ask the primary. */
+export function localSources(metrics: ProxyMetrics): StatusSources {
+  return {
+    status: async (local) => local,
+    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  };
 }
 
 export const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics', JWKS_PATH]);

@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { closeAfterUpgrade } from '../pipeline/upgrade.js';
-import { closeAfterOpenResponses, lastOpenResponse, trackResponse } from './pipelining.js';
+import { ResponseTracker } from './pipelining.js';
 
 interface Run {
   readonly received: string;
@@ -13,17 +13,21 @@ interface Run {
 }
 
 /** A server that tracks responses, answers after `delayMs`, and on a parse error lets open responses finish. */
-async function run(raw: string, onRequest?: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<Run> {
+async function run(
+  raw: string,
+  onRequest?: (req: http.IncomingMessage, res: http.ServerResponse, responses: ResponseTracker) => void,
+): Promise<Run> {
   const events: string[] = [];
+  const responses = new ResponseTracker();
   const server = http.createServer((req, res) => {
-    trackResponse(req, res);
+    responses.track(req, res);
     events.push(`request ${req.url}`);
-    onRequest?.(req, res);
+    onRequest?.(req, res, responses);
     setTimeout(() => res.end('ok'), 20);
   });
   server.on('clientError', (err: Error & { code?: string }, socket) => {
     events.push(`clientError ${err.code}`);
-    if (!closeAfterOpenResponses(socket, () => socket.destroy())) socket.destroy();
+    if (!responses.closeAfterOpen(socket, () => socket.destroy())) socket.destroy();
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -54,12 +58,24 @@ test('bytes after a Connection: close request: the request is answered, then the
   assert.equal(received.match(/HTTP\/1\.1 200/g)?.length, 1);
 });
 
-test('lastOpenResponse forgets a finished response', async () => {
+test('lastOpen forgets a finished response', async () => {
   let seen: http.ServerResponse | undefined;
-  await run('GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', (req, res) => {
+  let during: http.ServerResponse | undefined;
+  await run('GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', (req, res, responses) => {
+    during = responses.lastOpen(req.socket);
     res.on('finish', () => {
-      seen = lastOpenResponse(req.socket);
+      seen = responses.lastOpen(req.socket);
     });
+  });
+  assert.ok(during !== undefined);
+  assert.equal(seen, undefined);
+});
+
+test('two trackers never share a connection: one server does not see another\'s responses', async () => {
+  const other = new ResponseTracker();
+  let seen: http.ServerResponse | undefined;
+  await run('GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', (req) => {
+    seen = other.lastOpen(req.socket);
   });
   assert.equal(seen, undefined);
 });

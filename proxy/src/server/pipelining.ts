@@ -7,39 +7,46 @@
  *   HPE_CLOSED_CONNECTION) end the connection after the responses already under
  *   way, and only then. Before, a raw 400 was written over a request that was
  *   already running upstream: the upstream did the work and the client was told
- *   it failed. `lastResponse` finds the response to let finish.
+ *   it failed. `ResponseTracker` finds the response to let finish.
  * - An Upgrade (WebSocket, h2c) is forwarded as a plain request and its connection
  *   closes after the answer: llhttp stops parsing after an upgrade head, so anything
- *   pipelined behind it would otherwise wait forever.
+ *   pipelined behind it would otherwise wait forever (pipeline/upgrade.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-const lastResponses = new WeakMap<Duplex, ServerResponse>();
-
-/** Remembers `res` as the newest response on its connection (called for every request). */
-export function trackResponse(req: IncomingMessage, res: ServerResponse): void {
-  lastResponses.set(req.socket, res);
-}
-
-/** The newest response on this connection that has not finished yet, if any. */
-export function lastOpenResponse(socket: Duplex): ServerResponse | undefined {
-  const res = lastResponses.get(socket);
-  return res === undefined || res.writableFinished || res.destroyed ? undefined : res;
-}
-
 /**
- * Lets the open responses on a connection whose parser failed behind complete requests
- * finish, then closes it. Returns false when there is none, or when the newest request is
- * still being read (the bad bytes are its body): the caller answers the bad bytes itself.
+ * The newest response on each connection of one server. Created where the server is built
+ * (http-server.ts), so two servers in one process (tests, a future second listener) never
+ * share it.
  */
-export function closeAfterOpenResponses(socket: Duplex, onClosed: () => void): boolean {
-  const open = lastOpenResponse(socket);
-  // Its request still being read means the bad bytes are its own body: that is not this case.
-  if (open === undefined || !open.req.complete) return false;
-  // Its head may still carry `Connection: keep-alive`; Node then keeps the socket, so it is
-  // ended here once the response is done (RFC 9112 §9.6: the server closes).
-  if (!open.headersSent) open.shouldKeepAlive = false;
-  open.once('close', onClosed);
-  return true;
+export class ResponseTracker {
+  readonly #lastResponses = new WeakMap<Duplex, ServerResponse>();
+
+  /** Remembers `res` as the newest response on its connection (called for every request). */
+  track(req: IncomingMessage, res: ServerResponse): void {
+    this.#lastResponses.set(req.socket, res);
+  }
+
+  /** The newest response on this connection that has not finished yet, if any. */
+  lastOpen(socket: Duplex): ServerResponse | undefined {
+    const res = this.#lastResponses.get(socket);
+    return res === undefined || res.writableFinished || res.destroyed ? undefined : res;
+  }
+
+  /**
+   * Lets the open responses on a connection whose parser failed behind complete requests
+   * finish, then closes it. Returns false when there is none, or when the newest request is
+   * still being read (the bad bytes are its body): the caller answers the bad bytes itself.
+   */
+  closeAfterOpen(socket: Duplex, onClosed: () => void): boolean {
+    const open = this.lastOpen(socket);
+    // Its request still being read means the bad bytes are its own body: that is not this case.
+    if (open === undefined || !open.req.complete) return false;
+    // Its head may still carry `Connection: keep-alive`; Node then keeps the socket, so it is
+    // ended here once the response is done (RFC 9112 §9.6: the server closes).
+    if (!open.headersSent) open.shouldKeepAlive = false;
+    open.once('close', onClosed);
+    return true;
+  }
 }

@@ -1,0 +1,70 @@
+/**
+ * The proxy's http.Server: its options, where it listens (for loop detection), and its
+ * listeners with the per-server state they share (the connection caps and the newest
+ * response on each connection). It never listens itself: main.ts does.
+ */
+import http from 'node:http';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { ProxyConfig } from '../config/config.js';
+import { PARSER_HEADER_LINES } from '../http/header-count.js';
+import type { Forwarder } from '../pipeline/passes.js';
+import type { ListenerIdentity } from '../pipeline/resolve-target.js';
+import { localAddresses } from '../pipeline/resolve-target.js';
+import { createClientErrorHandler } from './client-errors.js';
+import type { RefusalReason } from './connection-limits.js';
+import { limitConnections } from './connection-limits.js';
+import { createDispatch } from './dispatch.js';
+import { listenForEdgeCases } from './edge-cases.js';
+import { ResponseTracker } from './pipelining.js';
+import type { Schedule } from './timers.js';
+
+export function createHttpServer(config: ProxyConfig): http.Server {
+  const server = http.createServer({
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // How often Node checks headersTimeout/requestTimeout (default 30 s: too coarse for slowloris).
+    connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    // Checked in the pipeline instead, so the 400 carries our JSON error body.
+    requireHostHeader: false,
+  });
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  // Issue #16: over MAX_HEADER_LINES is 431 whatever the runtime's parser does (header-count.ts).
+  server.maxHeadersCount = PARSER_HEADER_LINES;
+  return server;
+}
+
+/** Where the server listens, for loop detection; undefined before 'listening'. */
+export function trackListener(server: http.Server): () => ListenerIdentity | undefined {
+  let listener: ListenerIdentity | undefined;
+  server.on('listening', () => {
+    const address = server.address();
+    if (address !== null && typeof address === 'object') {
+      listener = { port: address.port, addresses: localAddresses(address.address) };
+    }
+  });
+  return () => listener;
+}
+
+export interface ServerListenerDeps {
+  readonly config: ProxyConfig;
+  readonly logger: Logger;
+  readonly forwarder: Forwarder;
+  /** The own endpoints (own-endpoints.ts). */
+  readonly own: Express;
+  /** Told each connection refused over a cap (a metric). */
+  readonly onRefused: (reason: RefusalReason) => void;
+  readonly isClosing: () => boolean;
+  readonly schedule: Schedule;
+}
+
+/** Attaches every listener the proxy needs to `server`: connection caps, 'request', and the edge cases. */
+export function attachListeners(server: http.Server, deps: ServerListenerDeps): void {
+  const { config, logger, forwarder, schedule } = deps;
+  const responses = new ResponseTracker();
+  const caps = limitConnections(server, config.limits, deps.onRefused, schedule);
+  const dispatch = createDispatch({ logger, caps, responses, forwarder, own: deps.own, isClosing: deps.isClosing });
+  server.on('request', dispatch);
+  const handleClientError = createClientErrorHandler(responses, schedule);
+  listenForEdgeCases(server, { config, logger, forwarder, caps, dispatch, handleClientError, schedule });
+}
