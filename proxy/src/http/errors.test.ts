@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { ProxyErrorCode } from './errors.js';
-import { PROXY_ERRORS, PROXY_ERROR_MESSAGES, PROXY_ERROR_STATUS, ProxyError, errorBody, sendError, statusForUpstreamError } from './errors.js';
+import { PROXY_ERRORS, PROXY_ERROR_MESSAGES, PROXY_ERROR_STATUS, ProxyError, errorBody, rawErrorResponse, sendError, statusForUpstreamError } from './errors.js';
 
 const TABLE: ReadonlyArray<[string | undefined, string, number]> = [
   ['ETIMEDOUT', 'UPSTREAM_TIMEOUT', 504],
@@ -116,4 +116,12 @@ test('the table closes the connection exactly for the codes whose request body m
     'TRANSFER_CODING_NOT_IMPLEMENTED',
     'UNSUPPORTED_SCHEME',
   ]);
+});
+
+test('writes a complete raw response that closes the connection', () => {
+  const raw = rawErrorResponse('HEADERS_TOO_LARGE');
+  assert.match(raw, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+  assert.match(raw, /\r\nConnection: close\r\n\r\n\{"error":\{"code":"HEADERS_TOO_LARGE"/);
+  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  assert.match(raw, new RegExp(`Content-Length: ${Buffer.byteLength(body)}\r\n`));
 });

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
-import { rawErrorResponse } from '../http/errors.js';
-import { declaredBodyTooLarge, hasDuplicateHost } from '../http/request-head.js';
 import { clientErrorCode, createClientErrorHandler, refuseConnect } from './client-errors.js';
 import { ResponseTracker } from './pipelining.js';
 import type { Schedule } from './timers.js';
@@ -29,20 +27,6 @@ class FakeSocket extends Duplex {
   }
 }
 
-test('finds a second Host line in rawHeaders, in any case', () => {
-  assert.equal(hasDuplicateHost(['Host', 'a', 'X', 'b']), false);
-  assert.equal(hasDuplicateHost(['Host', 'a', 'hOST', 'a']), true);
-  assert.equal(hasDuplicateHost(['Hosts', 'a', 'Host', 'b']), false);
-  assert.equal(hasDuplicateHost([]), false);
-});
-
-test('compares a declared Content-Length with MAX_BODY_BYTES', () => {
-  assert.equal(declaredBodyTooLarge({ 'content-length': '11' }, 10), true);
-  assert.equal(declaredBodyTooLarge({ 'content-length': '10' }, 10), false);
-  assert.equal(declaredBodyTooLarge({}, 10), false);
-  assert.equal(declaredBodyTooLarge({ 'content-length': '99' }, undefined), false);
-});
-
 test('maps client errors: overflow 431, timeouts 408, resets silent, the rest 400', () => {
   assert.equal(clientErrorCode({ code: 'HPE_HEADER_OVERFLOW' }), 'HEADERS_TOO_LARGE');
   assert.equal(clientErrorCode({ code: 'ERR_HTTP_REQUEST_TIMEOUT' }), 'REQUEST_TIMEOUT');
@@ -51,14 +35,6 @@ test('maps client errors: overflow 431, timeouts 408, resets silent, the rest 40
   assert.equal(clientErrorCode({ code: 'EPIPE' }), undefined);
   assert.equal(clientErrorCode({ code: 'HPE_INVALID_METHOD' }), 'BAD_REQUEST');
   assert.equal(clientErrorCode({}), 'BAD_REQUEST');
-});
-
-test('writes a complete raw response that closes the connection', () => {
-  const raw = rawErrorResponse('HEADERS_TOO_LARGE');
-  assert.match(raw, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
-  assert.match(raw, /\r\nConnection: close\r\n\r\n\{"error":\{"code":"HEADERS_TOO_LARGE"/);
-  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
-  assert.match(raw, new RegExp(`Content-Length: ${Buffer.byteLength(body)}\r\n`));
 });
 
 test('answers a client error unless a response already started on the socket', async () => {

@@ -4,7 +4,6 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
-import { closeAfterUpgrade } from '../pipeline/upgrade.js';
 import { ResponseTracker } from './pipelining.js';
 
 interface Run {
@@ -78,18 +77,4 @@ test('two trackers never share a connection: one server does not see another\'s 
     seen = other.lastOpen(req.socket);
   });
   assert.equal(seen, undefined);
-});
-
-test('closeAfterUpgrade makes an Upgrade request close its connection and leaves others alone', async () => {
-  const decided: boolean[] = [];
-  await run('GET /up HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n', (req, res) => {
-    closeAfterUpgrade(req, res);
-    decided.push(res.shouldKeepAlive);
-  });
-  await run('GET /plain HTTP/1.1\r\nHost: x\r\n\r\n', (req, res) => {
-    closeAfterUpgrade(req, res);
-    decided.push(res.shouldKeepAlive);
-    res.on('finish', () => req.socket.destroy());
-  });
-  assert.deepEqual(decided, [false, true]);
 });
