@@ -26,6 +26,7 @@ import { trackResponse } from './server/pipelining.js';
 import type { StatusSources } from './server/own-endpoints.js';
 import type { Forwarder } from './pipeline/passes.js';
 import { createForwarder } from './pipeline/passes.js';
+import type { Timers } from './pipeline/clock.js';
 import { declaredBodyTooLarge } from './http/request-head.js';
 import { handleClientError, refuseConnect } from './server/client-errors.js';
 import { StatusCounter } from './observe/status.js';
@@ -46,6 +47,10 @@ export interface AppDeps {
   readonly sources?: StatusSources;
   /** prom-client's process metrics (default true). */
   readonly defaultMetrics?: boolean;
+  /** The forwarder's monotonic clock (durations, the upload-rate deadline); default performance.now. */
+  readonly monotonicNow?: () => number;
+  /** The forwarder's timers (upstream timeout, upload rate); default Node's setTimeout/clearTimeout. */
+  readonly timers?: Timers;
 }
 
 export interface ProxyApp {
@@ -181,6 +186,8 @@ export function createApp(deps: AppDeps): ProxyApp {
     onRequestDone: () => {
       if (closing) setImmediate(closeIdle);
     },
+    now: deps.monotonicNow,
+    timers: deps.timers,
   });
   const caps = limitConnections(server, config.limits, (reason) => metrics.connectionsRefused.labels({ reason }).inc());
   const dispatch = createDispatch({
