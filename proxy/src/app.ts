@@ -10,6 +10,8 @@ import type { ProxyConfig } from './config/config.js';
 import type { ProxyMetrics } from './observe/metrics.js';
 import { createMetrics, setSigningKey } from './observe/metrics.js';
 import { createForwarder } from './pipeline/passes.js';
+import type { Timers } from './observe/clock.js';
+import { scheduleOn, systemTimers } from './observe/clock.js';
 import { StatusCounter } from './observe/status.js';
 import { KeyRing } from './keys/key-ring.js';
 import { createKeyReloader } from './keys/key-reload.js';
@@ -19,8 +21,6 @@ import { closeGracefully } from './server/drain.js';
 import { attachListeners, createHttpServer, trackListener } from './server/http-server.js';
 import { createOwnEndpoints, localSources } from './server/own-endpoints.js';
 import type { StatusSources } from './server/own-endpoints.js';
-import type { Schedule } from './server/timers.js';
-import { unrefTimeout } from './server/timers.js';
 
 export interface AppDeps {
   readonly config: ProxyConfig;
@@ -33,8 +33,10 @@ export interface AppDeps {
   readonly sources?: StatusSources;
   /** prom-client's process metrics (default true). */
   readonly defaultMetrics?: boolean;
-  /** The server's timers (socket linger, shutdown grace); default: unref'd setTimeout. */
-  readonly schedule?: Schedule;
+  /** The monotonic clock (durations, the upload-rate deadline); default performance.now. */
+  readonly monotonicNow?: () => number;
+  /** Every timer: upstream timeout, upload rate, socket linger, shutdown grace; default Node's. */
+  readonly timers?: Timers;
 }
 
 export interface ProxyApp {
@@ -49,7 +51,8 @@ export interface ProxyApp {
 
 export function createApp(deps: AppDeps): ProxyApp {
   const { config, now, randomId, logger } = deps;
-  const schedule = deps.schedule ?? unrefTimeout;
+  const timers = deps.timers ?? systemTimers;
+  const schedule = scheduleOn(timers);
   const status = new StatusCounter(now);
   const metrics = createMetrics({ defaultMetrics: deps.defaultMetrics ?? true });
   const ring = new KeyRing(config.keys);
@@ -69,6 +72,8 @@ export function createApp(deps: AppDeps): ProxyApp {
     onRequestDone: () => {
       if (closing) setImmediate(closeIdle);
     },
+    now: deps.monotonicNow,
+    timers,
   });
   attachListeners(server, {
     config,

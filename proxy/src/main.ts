@@ -16,7 +16,7 @@ import type { ProxyApp } from './app.js';
 import type { StatusSources } from './server/own-endpoints.js';
 import { CLUSTER_IPC_TIMEOUT_MS, WorkerClient, workerStatus } from './server/cluster.js';
 import { createClusterPrimary } from './server/cluster-primary.js';
-import { unrefTimeout } from './server/timers.js';
+import { unrefTimeout } from './observe/clock.js';
 import type { ProxyConfig } from './config/config.js';
 import { parseConfig } from './config/config.js';
 import { startWarnings } from './config/start-warnings.js';

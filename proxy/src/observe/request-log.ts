@@ -20,7 +20,7 @@ export interface RequestLogLine {
   readonly url: string | undefined;
   readonly status: number;
   readonly code?: OutcomeCode | undefined;
-  /** performance.now() at arrival; with it the line carries durationMs. */
+  /** `now()` at arrival (logRequest's clock); with it the line carries durationMs. */
   readonly startedAt?: number;
   readonly upstreamAt?: number;
   readonly jti?: string | undefined;
@@ -30,9 +30,19 @@ function ms(from: number, to: number): number {
   return Math.round((to - from) * 1000) / 1000;
 }
 
-/** The one request log line. Never the secret, never a token, never a query. */
-export function logRequest(logger: Logger, line: RequestLogLine): void {
-  const end = performance.now();
+/** Monotonic milliseconds; injected by the forwarder so its durations and its tests share one clock. */
+export type MonotonicClock = () => number;
+
+function defaultNow(): number {
+  return performance.now();
+}
+
+/**
+ * The one request log line. Never the secret, never a token, never a query. `now` is the clock
+ * `line.startedAt` was read from (default performance.now).
+ */
+export function logRequest(logger: Logger, line: RequestLogLine, now: MonotonicClock = defaultNow): void {
+  const end = now();
   logger.info({
     msg: 'request',
     method: line.method,
@@ -49,8 +59,8 @@ export function logRequest(logger: Logger, line: RequestLogLine): void {
 }
 
 /** Logs an own-endpoint request (Express) when its response closes; never counted. */
-export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerResponse): void {
-  const startedAt = performance.now();
+export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerResponse, now: MonotonicClock = defaultNow): void {
+  const startedAt = now();
   res.once('close', () => {
     logRequest(logger, {
       method: req.method,
@@ -58,6 +68,6 @@ export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerR
       status: res.headersSent ? res.statusCode : 0,
       startedAt,
       code: res.writableFinished ? undefined : 'CLIENT_ABORTED',
-    });
+    }, now);
   });
 }

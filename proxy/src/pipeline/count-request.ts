@@ -3,36 +3,58 @@
  * logged once when its response closes, whichever way it ends (observe/request-counter.ts,
  * observe/request-log.ts).
  */
+import type { Logger } from 'pino';
+import type { RequestCounter } from '../observe/request-counter.js';
 import { logRequest } from '../observe/request-log.js';
-import type { Exchange } from './exchange.js';
+import type { Exchange, RequestPass } from './exchange.js';
 import { setOutcome } from './outcome.js';
+import type { UpstreamTimeout } from './upstream-timeout.js';
 
-/** The pass that counts a forwarded request; it is finished, counted and logged when its response closes. */
-export function countRequest(exchange: Exchange): boolean {
-  exchange.ctx.counter.started();
-  exchange.res.once('close', () => finishExchange(exchange));
-  return false;
+export interface CountRequestOptions {
+  readonly counter: RequestCounter;
+  readonly logger: Logger;
+  /** The forwarder's monotonic clock: the log line's durationMs ends here. */
+  readonly now: () => number;
+  /** Whatever the way the response ends, the upstream timer stops with it. */
+  readonly upstreamTimeout: Pick<UpstreamTimeout, 'stop'>;
+  /** Called after each forwarded response closes. */
+  readonly onRequestDone: () => void;
 }
 
-function finishExchange(exchange: Exchange): void {
-  const { req, res, ctx } = exchange;
-  const finished = res.writableFinished;
-  exchange.clearWatchdog();
-  if (!finished) {
-    const upstream = exchange.proxyReq;
-    if (upstream !== undefined && !upstream.destroyed) upstream.destroy();
-    setOutcome(exchange, 'CLIENT_ABORTED');
+/** Request pass: counts a forwarded request; it is finished, counted and logged when its response closes. */
+export function createCountRequest(options: CountRequestOptions): RequestPass {
+  const { counter, logger, now, upstreamTimeout, onRequestDone } = options;
+
+  function finishExchange(exchange: Exchange): void {
+    const { req, res } = exchange;
+    const finished = res.writableFinished;
+    upstreamTimeout.stop(exchange);
+    if (!finished) {
+      const upstream = exchange.proxyReq;
+      if (upstream !== undefined && !upstream.destroyed) upstream.destroy();
+      setOutcome(exchange, 'CLIENT_ABORTED');
+    }
+    const statusCode = finished || res.headersSent ? res.statusCode : 0;
+    counter.finished(req.method, statusCode);
+    logRequest(
+      logger,
+      {
+        method: req.method,
+        url: req.url,
+        status: statusCode,
+        code: exchange.outcome,
+        startedAt: exchange.startedAt,
+        upstreamAt: exchange.upstreamAt,
+        jti: exchange.jti,
+      },
+      now,
+    );
+    onRequestDone();
   }
-  const statusCode = finished || res.headersSent ? res.statusCode : 0;
-  ctx.counter.finished(req.method, statusCode);
-  logRequest(ctx.logger, {
-    method: req.method,
-    url: req.url,
-    status: statusCode,
-    code: exchange.outcome,
-    startedAt: exchange.startedAt,
-    upstreamAt: exchange.upstreamAt,
-    jti: exchange.jti,
-  });
-  ctx.onRequestDone();
+
+  return (exchange) => {
+    counter.started();
+    exchange.res.once('close', () => finishExchange(exchange));
+    return false;
+  };
 }

@@ -1,77 +1,45 @@
 /**
- * One forwarded request's state, shared by the passes (pipeline.ts lists them).
+ * One forwarded request's state, shared by the passes (passes.ts lists them). It holds
+ * per-request state only: what a pass needs besides is given to it when it is built.
  * It hangs off the incoming request under a symbol, so http-proxy-middleware's
  * events, which hand back only (req, res), find it again.
  */
 import type { ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from 'pino';
-import type { ProxyConfig } from '../config/config.js';
-import type { HttpProxyTarget, ListenerIdentity, ResolvedTarget } from './resolve-target.js';
-import type { ProxyMetrics } from '../observe/metrics.js';
 import type { OutcomeCode } from '../http/errors.js';
-import type { RequestCounter } from '../observe/request-counter.js';
-import type { StatusCounter } from '../observe/status.js';
-import type { Signer } from '../keys/signer.js';
+import type { Timer } from '../observe/clock.js';
+import type { ResolvedTarget } from './resolve-target.js';
 
-/** Built once per forwarder: what every pass may read. */
-export interface PipelineContext {
-  readonly config: ProxyConfig;
-  readonly sign: Signer;
-  readonly metrics: ProxyMetrics;
-  readonly status: StatusCounter;
-  readonly logger: Logger;
-  readonly counter: RequestCounter;
-  /** The reverse-mode upstream as http-proxy-middleware's target, built once. */
-  readonly reverse: HttpProxyTarget;
-  /** Request fields never copied upstream besides the hop-by-hop ones (upstream-headers.ts). */
-  readonly dropped: ReadonlySet<string>;
-  /** The `Allow` value for TRACE/OPTIONS answers and 405s. */
-  readonly allow: string;
-  /** Where the server listens (for loop detection); undefined before listen. */
-  readonly listener: () => ListenerIdentity | undefined;
-  /** True while draining: responses close their connection. */
-  readonly isClosing: () => boolean;
-  /** Called after each forwarded response closes. */
-  readonly onRequestDone: () => void;
-  /** Hands the prepared request to http-proxy-middleware (http-proxy-bridge.ts). */
-  readonly sendUpstream: (exchange: Exchange) => void;
-}
+/** A request pass: true when it answered the client (the pipeline stops there). */
+export type RequestPass = (exchange: Exchange) => boolean;
+/** An upstream-request pass: the ClientRequest exists, its head is not written yet. */
+export type UpstreamRequestPass = (exchange: Exchange, proxyReq: ClientRequest) => void;
 
 export class Exchange {
+  /** The forwarder's monotonic clock at arrival (ms). */
   readonly startedAt: number;
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  readonly ctx: PipelineContext;
-  /** performance.now() when the upstream response head arrived; -1 before. */
+  /** The clock when the upstream response head arrived; -1 before. */
   upstreamAt = -1;
   /** The first reason this request did not simply succeed: set only through setOutcome (outcome.ts). */
   outcome: OutcomeCode | undefined = undefined;
   resolved: ResolvedTarget | undefined = undefined;
   /** The upstream request, once http-proxy-middleware has made it. */
   proxyReq: ClientRequest | undefined = undefined;
-  /** The one upstream timer (upstream-timeout.ts). */
-  watchdog: NodeJS.Timeout | undefined = undefined;
+  /** The one upstream timer: set, refreshed and cleared only in upstream-timeout.ts. */
+  watchdog: Timer | undefined = undefined;
   /** Upstream socket bytes (read + written) at the watchdog's last look. */
   progress = 0;
-  /** Body bytes seen so far, counted only for a chunked body under MAX_BODY_BYTES. */
+  /** Body bytes seen so far, counted only for a chunked body under MAX_BODY_BYTES (body-size.ts). */
   bodyBytes = 0;
   limitBody = false;
   /** The jti of the token the proxy added (logged: it matches the mock's journal entry; not secret). */
   jti: string | undefined = undefined;
 
-  /** Stops the upstream timer (the upstream exchange is over, or failed). */
-  clearWatchdog(): void {
-    if (this.watchdog !== undefined) {
-      clearTimeout(this.watchdog);
-      this.watchdog = undefined;
-    }
-  }
-
-  constructor(startedAt: number, req: IncomingMessage, res: ServerResponse, ctx: PipelineContext) {
+  constructor(startedAt: number, req: IncomingMessage, res: ServerResponse) {
     this.startedAt = startedAt;
     this.req = req;
     this.res = res;
-    this.ctx = ctx;
   }
 }
 

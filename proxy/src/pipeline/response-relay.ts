@@ -5,13 +5,14 @@
  * response, never ends it as if complete.
  */
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { Histogram } from 'prom-client';
 import { sendError } from '../http/errors.js';
 import type { Exchange } from './exchange.js';
 import { endToEndCopy, stripHopByHop } from '../http/hop-by-hop.js';
 import { appendVia, viaEntry } from '../http/via-forwarded.js';
 import { setOutcome } from './outcome.js';
-import { upstreamHeadArrived } from './upstream-timeout.js';
+import type { UpstreamTimeout } from './upstream-timeout.js';
 
 /**
  * Upstream-request pass. RFC 9110 §15.2: 1xx responses the proxy did not ask for are relayed
@@ -45,9 +46,13 @@ function bodyless(statusCode: number, method: string | undefined): boolean {
  * (no Content-Length) is close-delimited for it too: Node closes the connection after it,
  * and must say so (issue #10 item 8: `res.shouldKeepAlive` is read before Node decides).
  */
-export function responseConnection(exchange: Exchange, proxyRes: IncomingMessage): 'keep-alive' | 'close' {
-  const { req, res, ctx } = exchange;
-  if (!res.shouldKeepAlive || ctx.isClosing()) return 'close';
+export function responseConnection(
+  req: IncomingMessage,
+  res: ServerResponse,
+  proxyRes: IncomingMessage,
+  isClosing: () => boolean,
+): 'keep-alive' | 'close' {
+  if (!res.shouldKeepAlive || isClosing()) return 'close';
   const framed =
     req.httpVersionMinor !== 0 ||
     proxyRes.headers['content-length'] !== undefined ||
@@ -55,39 +60,57 @@ export function responseConnection(exchange: Exchange, proxyRes: IncomingMessage
   return framed ? 'keep-alive' : 'close';
 }
 
-/** The response pass: runs on http-proxy-middleware's 'proxyRes' (selfHandleResponse). */
-export function relayResponseHead(exchange: Exchange, proxyRes: IncomingMessage, res: ServerResponse): void {
-  const { ctx } = exchange;
-  upstreamHeadArrived(exchange);
-  exchange.upstreamAt = performance.now();
-  ctx.metrics.upstreamLatency.observe((exchange.upstreamAt - exchange.startedAt) / 1000);
-  proxyRes.once('close', () => onUpstreamResponseClosed(exchange, proxyRes));
-  if (res.headersSent || res.destroyed) {
-    proxyRes.destroy();
-    return;
-  }
-  // One writeHead with a fresh copy instead of a setHeader per field (issue #7); without
-  // Node's extra Keep-Alive hint.
-  const headers = endToEndCopy(proxyRes.headers);
-  headers.via = appendVia(proxyRes.headers.via, viaEntry(proxyRes.httpVersion, ctx.config.proxyName));
-  headers.connection = responseConnection(exchange, proxyRes);
-  try {
-    res.writeHead(proxyRes.statusCode as number, proxyRes.statusMessage || undefined, headers);
-  } catch (err) {
-    // A status or field Node refuses to write (e.g. status 042): the response is invalid.
-    setOutcome(exchange, 'UPSTREAM_BAD_RESPONSE');
-    ctx.logger.debug({ msg: 'unwritable upstream response', err: err instanceof Error ? err.message : String(err) });
-    proxyRes.destroy();
-    sendError(res, 'UPSTREAM_BAD_RESPONSE');
-    return;
-  }
-  proxyRes.pipe(res);
+export interface ResponseRelayOptions {
+  /** PROXY_NAME, our Via pseudonym. */
+  readonly proxyName: string;
+  /** True while draining: responses close their connection. */
+  readonly isClosing: () => boolean;
+  /** jwt_proxy_upstream_latency_seconds. */
+  readonly upstreamLatency: Pick<Histogram, 'observe'>;
+  readonly logger: Logger;
+  /** The forwarder's monotonic clock (Exchange.startedAt is read from it). */
+  readonly now: () => number;
+  readonly upstreamTimeout: Pick<UpstreamTimeout, 'headArrived' | 'stop'>;
 }
 
-function onUpstreamResponseClosed(exchange: Exchange, proxyRes: IncomingMessage): void {
-  exchange.clearWatchdog();
-  if (proxyRes.complete) return;
-  // Cut short: the client must see an aborted response (pipe() would leave it open forever).
-  setOutcome(exchange, 'UPSTREAM_RESET');
-  if (!exchange.res.writableEnded) exchange.res.destroy();
+/** The response pass, run on http-proxy-middleware's 'proxyRes' (selfHandleResponse). */
+export type ResponseRelay = (exchange: Exchange, proxyRes: IncomingMessage, res: ServerResponse) => void;
+
+export function createResponseRelay(options: ResponseRelayOptions): ResponseRelay {
+  const { proxyName, isClosing, upstreamLatency, logger, now, upstreamTimeout } = options;
+
+  function onUpstreamResponseClosed(exchange: Exchange, proxyRes: IncomingMessage): void {
+    upstreamTimeout.stop(exchange);
+    if (proxyRes.complete) return;
+    // Cut short: the client must see an aborted response (pipe() would leave it open forever).
+    setOutcome(exchange, 'UPSTREAM_RESET');
+    if (!exchange.res.writableEnded) exchange.res.destroy();
+  }
+
+  return (exchange, proxyRes, res) => {
+    upstreamTimeout.headArrived(exchange);
+    exchange.upstreamAt = now();
+    upstreamLatency.observe((exchange.upstreamAt - exchange.startedAt) / 1000);
+    proxyRes.once('close', () => onUpstreamResponseClosed(exchange, proxyRes));
+    if (res.headersSent || res.destroyed) {
+      proxyRes.destroy();
+      return;
+    }
+    // One writeHead with a fresh copy instead of a setHeader per field (issue #7); without
+    // Node's extra Keep-Alive hint.
+    const headers = endToEndCopy(proxyRes.headers);
+    headers.via = appendVia(proxyRes.headers.via, viaEntry(proxyRes.httpVersion, proxyName));
+    headers.connection = responseConnection(exchange.req, res, proxyRes, isClosing);
+    try {
+      res.writeHead(proxyRes.statusCode as number, proxyRes.statusMessage || undefined, headers);
+    } catch (err) {
+      // A status or field Node refuses to write (e.g. status 042): the response is invalid.
+      setOutcome(exchange, 'UPSTREAM_BAD_RESPONSE');
+      logger.debug({ msg: 'unwritable upstream response', err: err instanceof Error ? err.message : String(err) });
+      proxyRes.destroy();
+      sendError(res, 'UPSTREAM_BAD_RESPONSE');
+      return;
+    }
+    proxyRes.pipe(res);
+  };
 }

@@ -8,9 +8,9 @@
  * deadline: no work per chunk.
  */
 import type { IncomingMessage } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { sendError } from '../http/errors.js';
-import type { Exchange } from './exchange.js';
+import type { Timer, Timers } from '../observe/clock.js';
+import type { RequestPass } from './exchange.js';
 import { setOutcome } from './outcome.js';
 
 export interface UploadRate {
@@ -25,24 +25,26 @@ export function uploadDeadline(startedAt: number, received: number, rate: Upload
   return startedAt + rate.bodyGraceMs + (received * 1000) / rate.minBodyRateBps;
 }
 
+/** The enforcement clock and timers (clock.ts): injected so a test can drive a trickle without sleeping. */
+export interface UploadClock {
+  readonly now: () => number;
+  readonly timers: Timers;
+}
+
 /**
  * Watches `req`'s body until it is complete and calls `onTooSlow` once if it falls behind
  * the rate. Counts the bytes read on the client's socket since the call (head already
  * read). Returns a function that stops watching.
  */
-export function watchUploadRate(
-  req: IncomingMessage,
-  rate: UploadRate,
-  now: () => number,
-  onTooSlow: () => void,
-): () => void {
+export function watchUploadRate(req: IncomingMessage, rate: UploadRate, clock: UploadClock, onTooSlow: () => void): () => void {
   if (rate.minBodyRateBps === 0 || req.complete) return noop;
+  const { now, timers } = clock;
   const socket = req.socket;
   const startedAt = now();
   const bytesAtStart = socket.bytesRead;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   const stop = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
+    if (timer !== undefined) timers.clearTimeout(timer);
     timer = undefined;
   };
   const check = (): void => {
@@ -54,10 +56,10 @@ export function watchUploadRate(
       onTooSlow();
       return;
     }
-    timer = setTimeout(check, wait);
+    timer = timers.setTimeout(check, wait, undefined);
     timer.unref();
   };
-  timer = setTimeout(check, rate.bodyGraceMs);
+  timer = timers.setTimeout(check, rate.bodyGraceMs, undefined);
   timer.unref();
   req.once('end', stop);
   req.once('close', stop);
@@ -66,22 +68,27 @@ export function watchUploadRate(
 
 function noop(): void {}
 
-function now(): number {
-  return performance.now();
-}
-
-/** Request pass: watches the body of a request that has one; too slow → 408 BODY_TOO_SLOW, upstream request cut. */
-export function enforceUploadRate(exchange: Exchange): boolean {
-  const { req, ctx } = exchange;
-  const length = req.headers['content-length'];
-  if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return false;
-  watchUploadRate(req, ctx.config.limits, now, () => {
-    setOutcome(exchange, 'BODY_TOO_SLOW');
-    // Destroyed mid-body, the upstream request never completes, and its socket leaves the pool.
-    exchange.proxyReq?.destroy();
-    req.unpipe();
-    if (exchange.res.headersSent) exchange.res.destroy();
-    else sendError(exchange.res, 'BODY_TOO_SLOW');
-  });
-  return false;
+/**
+ * Request pass: watches the body of a request that has one; too slow → 408 BODY_TOO_SLOW,
+ * upstream request cut. `rate` is MIN_BODY_RATE_BPS and BODY_GRACE_MS.
+ */
+export function createEnforceUploadRate(rate: UploadRate, clock: UploadClock): RequestPass {
+  // Copied, so the pass holds what it uses rather than the objects it was built from.
+  const { minBodyRateBps, bodyGraceMs } = rate;
+  const own: UploadRate = Object.freeze({ minBodyRateBps, bodyGraceMs });
+  const ownClock: UploadClock = Object.freeze({ now: clock.now, timers: clock.timers });
+  return (exchange) => {
+    const { req } = exchange;
+    const length = req.headers['content-length'];
+    if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return false;
+    watchUploadRate(req, own, ownClock, () => {
+      setOutcome(exchange, 'BODY_TOO_SLOW');
+      // Destroyed mid-body, the upstream request never completes, and its socket leaves the pool.
+      exchange.proxyReq?.destroy();
+      req.unpipe();
+      if (exchange.res.headersSent) exchange.res.destroy();
+      else sendError(exchange.res, 'BODY_TOO_SLOW');
+    });
+    return false;
+  };
 }

@@ -3,7 +3,7 @@
  * one table in errors.ts (`statusForUpstreamError`); the first outcome wins
  * (outcome.ts), so our own timeout stays a 504 even though destroying the request
  * surfaces as a reset. A response already under way is aborted, never ended as if
- * complete.
+ * complete. The upstream timer is stopped by the caller (upstream-timeout.ts owns it).
  */
 import { sendError, statusForUpstreamError } from '../http/errors.js';
 import type { ProxyErrorCode } from '../http/errors.js';
@@ -17,7 +17,6 @@ function clientGone(exchange: Exchange): boolean {
 }
 
 export function answerUpstreamFailure(exchange: Exchange, err: unknown): void {
-  exchange.clearWatchdog();
   const { res } = exchange;
   // The proxy already answered (a 413 mid-stream): the upstream abort that follows is expected.
   if (res.writableEnded || res.destroyed) return;

@@ -1,12 +1,12 @@
 /**
- * Where the token is added. The upstream request's header section is built here,
- * once: the client's end-to-end fields (hop-by-hop.ts drops the rest), then what
- * the proxy adds: Max-Forwards, X-Forwarded-*, Forwarded, Via and exactly one
- * token. Stripping comes first, so a client can neither forge nor remove the
+ * The upstream request's header section, built once per request: the client's end-to-end
+ * fields (hop-by-hop.ts drops the rest, and the client's own token), then what the proxy
+ * adds: Max-Forwards, X-Forwarded-*, Forwarded and Via. The token comes next, in
+ * add-token.ts. Stripping comes first, so a client can neither forge nor remove the
  * proxy's fields (RFC 9110 §7.6.1).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Exchange } from './exchange.js';
+import type { RequestPass } from './exchange.js';
 import { endToEndCopy } from '../http/hop-by-hop.js';
 import { withLookAlikes } from '../http/look-alike-headers.js';
 import { maxForwards } from '../http/max-forwards.js';
@@ -17,43 +17,48 @@ import { appendVia, applyForwardedHeaders, viaEntry } from '../http/via-forwarde
  * case, any count: Node lower-cases and joins them) and Expect (Node already answered
  * 100 Continue or 417 before the pipeline ran).
  */
-export function droppedRequestFields(tokenHeader: string): ReadonlySet<string> {
+function droppedRequestFields(tokenHeader: string): ReadonlySet<string> {
   // Look-alikes (`x_my_jwt`, `Content_Length`) too: CGI-style upstreams read them as the real ones (issue #16).
   return withLookAlikes([tokenHeader, 'expect'], tokenHeader);
 }
 
-/** The pass: replaces req.headers with the upstream's copy (http-proxy-middleware sends req.headers). */
-export function buildUpstreamHeaders(exchange: Exchange): boolean {
-  const { req, ctx } = exchange;
-  const { config } = ctx;
-  const headers = req.headers;
-  const method = req.method as string;
-  const resolved = exchange.resolved;
-  /* c8 ignore next */ if (resolved === undefined) return false;
-  // Copying beats deleting from Node's object, which would turn it into a slow dictionary.
-  const forwarded = endToEndCopy(headers, ctx.dropped) as IncomingHttpHeaders;
-  const hops = maxForwards(method, headers['max-forwards']);
-  if (hops.action === 'decrement') forwarded['max-forwards'] = hops.value;
-  // llhttp only accepts a chunked-last Transfer-Encoding without Content-Length, so a
-  // removed TE means a chunked body: keep it framed as chunked (never unframed bytes).
-  if (headers['transfer-encoding'] !== undefined && forwarded['content-length'] === undefined) {
-    forwarded['transfer-encoding'] = 'chunked';
-  }
-  applyForwardedHeaders(forwarded, {
-    clientAddress: req.socket.remoteAddress,
-    proto: 'http',
-    // Absolute-form: the client's Host is ignored (RFC 9112 §3.2.2), so the host the client
-    // asked for is the target's; echoing the ignored one would forge X-Forwarded-Host.
-    host: resolved.mode === 'forward' ? resolved.target.host : headers.host,
-    trust: config.trustForwarded,
-  });
-  forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion, config.proxyName));
-  if (config.signedMethods.has(method)) {
-    const { token, jti } = ctx.sign();
-    forwarded[config.token.header] = token;
-    exchange.jti = jti;
-    ctx.metrics.tokensSigned.inc();
-  }
-  req.headers = forwarded;
-  return false;
+export interface UpstreamHeadersOptions {
+  /** The token's header: the client's copies are never forwarded. */
+  readonly tokenHeader: string;
+  /** PROXY_NAME, our Via pseudonym. */
+  readonly proxyName: string;
+  /** TRUST_FORWARDED: extend the client's X-Forwarded-For/Forwarded instead of replacing them. */
+  readonly trustForwarded: boolean;
+}
+
+/** Request pass: replaces req.headers with the upstream's copy (http-proxy-middleware sends req.headers). */
+export function createUpstreamHeaders(options: UpstreamHeadersOptions): RequestPass {
+  const { proxyName, trustForwarded } = options;
+  const dropped = droppedRequestFields(options.tokenHeader);
+  return (exchange) => {
+    const { req } = exchange;
+    const headers = req.headers;
+    const resolved = exchange.resolved;
+    /* c8 ignore next */ if (resolved === undefined) return false;
+    // Copying beats deleting from Node's object, which would turn it into a slow dictionary.
+    const forwarded = endToEndCopy(headers, dropped) as IncomingHttpHeaders;
+    const hops = maxForwards(req.method as string, headers['max-forwards']);
+    if (hops.action === 'decrement') forwarded['max-forwards'] = hops.value;
+    // llhttp only accepts a chunked-last Transfer-Encoding without Content-Length, so a
+    // removed TE means a chunked body: keep it framed as chunked (never unframed bytes).
+    if (headers['transfer-encoding'] !== undefined && forwarded['content-length'] === undefined) {
+      forwarded['transfer-encoding'] = 'chunked';
+    }
+    applyForwardedHeaders(forwarded, {
+      clientAddress: req.socket.remoteAddress,
+      proto: 'http',
+      // Absolute-form: the client's Host is ignored (RFC 9112 §3.2.2), so the host the client
+      // asked for is the target's; echoing the ignored one would forge X-Forwarded-Host.
+      host: resolved.mode === 'forward' ? resolved.target.host : headers.host,
+      trust: trustForwarded,
+    });
+    forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion, proxyName));
+    req.headers = forwarded;
+    return false;
+  };
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Duplex } from 'node:stream';
 import { clientErrorCode, createClientErrorHandler, refuseConnect } from './client-errors.js';
 import { ResponseTracker } from './pipelining.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 import { SOCKET_LINGER_MS } from './timers.js';
 
 /** A Schedule that only records: the test runs the tasks when it says so, never on wall time. */

@@ -10,7 +10,7 @@ import type { ProxyErrorCode } from '../http/errors.js';
 import { sendError } from '../http/errors.js';
 import { responseStartedOn } from './node-http-internals.js';
 import type { ResponseTracker } from './pipelining.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 import { destroyAfterLinger } from './timers.js';
 
 /** Maps a parser/socket error on a client connection to the answer it deserves (undefined = just close). */

@@ -6,7 +6,7 @@ import type { ClusterMessage } from './cluster.js';
 import { MSG } from './cluster.js';
 import type { PrimaryCluster, PrimaryWorker } from './cluster-primary.js';
 import { createClusterPrimary } from './cluster-primary.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 
 class FakeWorker implements PrimaryWorker {
   readonly sent: ClusterMessage[] = [];

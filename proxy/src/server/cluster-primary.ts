@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import type { WorkerHandle } from './cluster.js';
 import { CLUSTER_IPC_TIMEOUT_MS, MSG, PrimaryCoordinator, relayKeyReload } from './cluster.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 
 /** After SHUTDOWN_GRACE_MS, how much longer workers get to exit before they are killed. */
 const WORKER_EXIT_MARGIN_MS = 2000;

@@ -10,7 +10,7 @@ import { isIPv6 } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { canonicalHost } from '../http/host-patterns.js';
 import { sendError } from '../http/errors.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 import { destroyAfterLinger } from './timers.js';
 
 export interface ConnectionCaps {

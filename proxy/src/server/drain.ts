@@ -1,6 +1,6 @@
 /** Graceful close (SIGTERM/SIGINT, via main.ts and the app's `close`). */
 import type http from 'node:http';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 
 /**
  * Stops accepting, closes idle keep-alive connections now, lets in-flight requests finish

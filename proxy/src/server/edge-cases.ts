@@ -17,7 +17,7 @@ import { refuseConnect } from './client-errors.js';
 import type { ServerConnectionLimits } from './connection-limits.js';
 import type { Dispatch } from './dispatch.js';
 import { isOwnEndpoint } from './own-endpoints.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 
 export interface EdgeCaseDeps {
   readonly config: ProxyConfig;

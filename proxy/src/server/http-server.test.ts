@@ -12,7 +12,7 @@ import { StatusCounter } from '../observe/status.js';
 import { attachListeners, createHttpServer } from './http-server.js';
 import { createOwnEndpoints } from './own-endpoints.js';
 import type { StatusSources } from './own-endpoints.js';
-import { unrefTimeout } from './timers.js';
+import { unrefTimeout } from '../observe/clock.js';
 
 const failing: StatusSources = {
   status: () => Promise.reject(new Error('primary gone')),

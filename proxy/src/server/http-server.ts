@@ -17,7 +17,7 @@ import { limitConnections } from './connection-limits.js';
 import { createDispatch } from './dispatch.js';
 import { listenForEdgeCases } from './edge-cases.js';
 import { ResponseTracker } from './pipelining.js';
-import type { Schedule } from './timers.js';
+import type { Schedule } from '../observe/clock.js';
 
 export function createHttpServer(config: ProxyConfig): http.Server {
   const server = http.createServer({

@@ -1,19 +1,9 @@
 /**
- * The server's timers, injected (STYLE: clock, timers and randomness are injected; tests
- * never sleep on wall time). Production uses `unrefTimeout`; a test passes a Schedule that
- * records the task and runs it when the test says so.
+ * How long the server lets a closing socket linger. Its timers come in as a Schedule
+ * (observe/clock.ts), so tests run them by hand instead of sleeping.
  */
 import type { Duplex } from 'node:stream';
-
-/** Runs `task` once after `delayMs` without keeping the process alive; returns a cancel. */
-export type Schedule = (delayMs: number, task: () => void) => () => void;
-
-/** The production Schedule: an unref'd setTimeout. */
-export const unrefTimeout: Schedule = (delayMs, task) => {
-  const timer = setTimeout(task, delayMs);
-  timer.unref();
-  return () => clearTimeout(timer);
-};
+import type { Schedule } from '../observe/clock.js';
 
 /**
  * How long a socket answered with a closing error (a refused connection, a parse error,
