@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): ProxyApp {
     config,
     logger,
     forwarder,
-    own: createOwnEndpoints({ status, sources, logger, ring }),
+    own: createOwnEndpoints({ status, sources, logger, ring, config, metrics }),
     onRefused: (reason) => metrics.connectionsRefused.labels({ reason }).inc(),
     isClosing: () => closing,
     schedule,

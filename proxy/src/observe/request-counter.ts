@@ -8,7 +8,8 @@ import type { StatusCounter } from './status.js';
 /** Forwarded requests: /status's counters and the Prometheus request counter. */
 export interface RequestCounter {
   readonly started: () => void;
-  readonly finished: (method: string | undefined, statusCode: number) => void;
+  /** `upstreamMs`: entering the proxy to the upstream's response head, < 0 without one (the /status page's latency). */
+  readonly finished: (method: string | undefined, statusCode: number, upstreamMs?: number) => void;
 }
 
 export function createRequestCounter(metrics: ProxyMetrics, status: StatusCounter): RequestCounter {
@@ -16,8 +17,8 @@ export function createRequestCounter(metrics: ProxyMetrics, status: StatusCounte
   const children = new Map<string, { inc(): void }>();
   return {
     started: () => status.started(),
-    finished: (method, statusCode) => {
-      status.finished();
+    finished: (method, statusCode, upstreamMs = -1) => {
+      status.finished(statusCode, upstreamMs);
       const label = methodLabel(method);
       const key = `${label} ${statusCode}`;
       let child = children.get(key);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusCounter, statusHtml, uptimeSeconds } from './status.js';
+import { StatusCounter, uptimeSeconds } from './status.js';
 
 test('counts each finished request once and tracks requests in flight', () => {
   let now = Date.UTC(2026, 0, 1);
@@ -24,18 +24,16 @@ test('uptime never goes negative when the clock steps back', () => {
   assert.equal(uptimeSeconds(1000, 3500), 2.5);
 });
 
-test('the HTML page holds the number in #requests-processed and escapes text', () => {
-  const html = statusHtml({ startedAt: '<x>', uptimeSeconds: 3.2, requestsProcessed: 42, inFlight: 0 });
-  assert.match(html, /<dd id="requests-processed">42<\/dd>/);
-  assert.match(html, /&#60;x&#62;/);
-  assert.doesNotMatch(html, /id="workers"/);
-  const clustered = statusHtml({
-    startedAt: 'now',
-    uptimeSeconds: 1,
-    requestsProcessed: 3,
-    inFlight: 0,
-    workers: [{ worker: 1, pid: 10, startedAt: 'now', uptimeSeconds: 1, requestsProcessed: 3, inFlight: 0 }],
-  });
-  assert.match(clustered, /<table id="workers">/);
-  assert.match(clustered, /<td>1<\/td><td>10<\/td><td class="n">3<\/td>/);
+test('finished() feeds the traffic ring with the status and the upstream latency', () => {
+  const now = Date.UTC(2026, 0, 1);
+  const status = new StatusCounter(() => now);
+  status.started();
+  status.finished(201, 4);
+  status.started();
+  status.finished(); // defaults: the client went away, no upstream answer
+  const series = status.traffic.series();
+  assert.deepEqual(series.requests, [2]);
+  assert.equal(series.statusMix['2xx'], 1);
+  assert.equal(series.statusMix.aborted, 1);
+  assert.equal(series.latency.samples, 1);
 });

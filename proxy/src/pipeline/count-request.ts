@@ -35,7 +35,7 @@ export function createCountRequest(options: CountRequestOptions): RequestPass {
       setOutcome(exchange, 'CLIENT_ABORTED');
     }
     const statusCode = finished || res.headersSent ? res.statusCode : 0;
-    counter.finished(req.method, statusCode);
+    counter.finished(req.method, statusCode, exchange.upstreamAt < 0 ? -1 : exchange.upstreamAt - exchange.startedAt);
     logRequest(
       logger,
       {

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { pino } from 'pino';
 import { parseConfig } from '../config/config.js';
 import { KeyRing } from '../keys/key-ring.js';
+import { createMetrics } from '../observe/metrics.js';
 import { StatusCounter } from '../observe/status.js';
 import { attachListeners, createHttpServer } from './http-server.js';
 import { createOwnEndpoints } from './own-endpoints.js';
@@ -28,7 +29,7 @@ async function serve(env: Record<string, string>) {
     config,
     logger,
     forwarder: { handle: (req, res) => (forwarded.push(req.url ?? ''), res.end('forwarded')), destroy: () => undefined },
-    own: createOwnEndpoints({ status: new StatusCounter(() => 0), sources: failing, logger, ring: new KeyRing(config.keys) }),
+    own: createOwnEndpoints({ status: new StatusCounter(() => 0), sources: failing, logger, ring: new KeyRing(config.keys), config, metrics: createMetrics({ defaultMetrics: false }) }),
     onRefused: () => undefined,
     isClosing: () => true,
     schedule: unrefTimeout,

@@ -1,18 +1,23 @@
 /**
- * The proxy's own endpoints, served by Express: GET /status (JSON, or HTML when the
- * client prefers it), GET /healthz, GET /metrics (Prometheus) and GET
- * /.well-known/jwks.json (the public keys, issue #12). Origin-form only,
- * never counted or forwarded (dispatch.ts sends them here).
+ * The proxy's own endpoints, served by Express: GET /status (JSON, or the live page when the
+ * client prefers HTML), the page's files and its data under /status/ (issue 23), GET /healthz,
+ * GET /metrics (Prometheus) and GET /.well-known/jwks.json (the public keys, issue #12).
+ * Origin-form only, never counted or forwarded (dispatch.ts sends them here).
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import express from 'express';
 import type { Express, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { ProxyConfig } from '../config/config.js';
 import { sendError } from '../http/errors.js';
 import { JWKS_PATH, createJwksResponder } from '../keys/jwks.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { ProxyMetrics } from '../observe/metrics.js';
 import type { ClusterStatus, StatusCounter, StatusSnapshot } from '../observe/status.js';
-import { statusHtml } from '../observe/status.js';
+import { STATUS_ASSETS, STATUS_PAGE_CSP, statusHtml } from '../observe/status-page.js';
+import type { StatusDetails } from '../observe/status-page.js';
+import { STATUS_PAGE_CSS, STATUS_PAGE_JS } from '../observe/status-page-assets.js';
 
 /** How /status and /metrics see the whole proxy: this process alone, or the cluster via the primary. */
 export interface StatusSources {
@@ -28,7 +33,14 @@ export function localSources(metrics: ProxyMetrics): StatusSources {
   };
 }
 
-export const OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/status', '/healthz', '/metrics', JWKS_PATH]);
+export const OWN_ENDPOINTS: ReadonlySet<string> = new Set([
+  '/status',
+  '/healthz',
+  '/metrics',
+  JWKS_PATH,
+  // Exact paths: anything else under /status/ is forwarded, as before (issue 23).
+  ...Object.values(STATUS_ASSETS),
+]);
 
 /** True for origin-form GET/HEAD requests to the proxy's own endpoints. */
 export function isOwnEndpoint(method: string | undefined, url: string | undefined): boolean {
@@ -37,25 +49,30 @@ export function isOwnEndpoint(method: string | undefined, url: string | undefine
   return OWN_ENDPOINTS.has(q === -1 ? url : url.slice(0, q));
 }
 
-export function createOwnEndpoints(deps: {
-  status: StatusCounter;
-  sources: StatusSources;
-  logger: Logger;
-  ring: KeyRing;
-}): Express {
-  const { status, sources, logger, ring } = deps;
+export interface OwnEndpointDeps {
+  readonly status: StatusCounter;
+  readonly sources: StatusSources;
+  readonly logger: Logger;
+  readonly ring: KeyRing;
+  readonly config: Pick<ProxyConfig, 'upstream' | 'allowedHosts' | 'signedMethods'>;
+  readonly metrics: Pick<ProxyMetrics, 'tokensSigned'>;
+}
+
+export function createOwnEndpoints(deps: OwnEndpointDeps): Express {
+  const { status, sources, logger } = deps;
   const own = express();
   own.disable('x-powered-by');
   own.set('etag', false);
   own.get('/healthz', (_req: Request, res: Response) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
+  const details = createStatusDetails(deps);
   own.get('/status', async (req: Request, res: Response) => {
     try {
       const body = await sources.status(status.snapshot());
       res.set('cache-control', 'no-store');
       if (req.accepts(['application/json', 'text/html']) === 'text/html') {
-        res.type('html').send(statusHtml(body));
+        res.set('content-security-policy', STATUS_PAGE_CSP).type('html').send(statusHtml(body, await details()));
       } else {
         res.json(body);
       }
@@ -64,6 +81,7 @@ export function createOwnEndpoints(deps: {
       sendError(res, 'CLUSTER_UNAVAILABLE');
     }
   });
+  addStatusPageFiles(own, details);
   own.get('/metrics', async (_req: Request, res: Response) => {
     try {
       const { contentType, body } = await sources.metrics();
@@ -73,7 +91,65 @@ export function createOwnEndpoints(deps: {
       sendError(res, 'CLUSTER_UNAVAILABLE');
     }
   });
-  const jwks = createJwksResponder(() => ring.keys);
+  const jwks = createJwksResponder(() => deps.ring.keys);
   own.get(JWKS_PATH, (_req: Request, res: Response) => jwks(res));
   return own;
+}
+
+/** This process's traffic and the setup the page names; the series is per process (see README). */
+function createStatusDetails(deps: OwnEndpointDeps): () => Promise<StatusDetails> {
+  const { config, ring, status } = deps;
+  const mode = Object.freeze({
+    reverse: config.upstream.href,
+    forward: config.allowedHosts.map((pattern) => pattern.source),
+  });
+  const signedMethods = Object.freeze([...config.signedMethods]);
+  return async () => {
+    const signed = await deps.metrics.tokensSigned.get();
+    return {
+      pid: process.pid,
+      tokensSigned: signed.values[0]?.value ?? 0,
+      signingKey: { kid: ring.current.kid ?? null, alg: ring.current.alg },
+      mode,
+      signedMethods,
+      traffic: status.traffic.series(),
+    };
+  };
+}
+
+interface StaticFile {
+  readonly type: string;
+  readonly body: string | Buffer;
+}
+
+let uplotFiles: { readonly script: StaticFile; readonly style: StaticFile } | undefined;
+
+/** uPlot from node_modules (a pinned dependency), read once: the page never loads a CDN (issue 23). */
+function uplot(): { readonly script: StaticFile; readonly style: StaticFile } {
+  if (uplotFiles === undefined) {
+    const require = createRequire(import.meta.url);
+    uplotFiles = {
+      script: { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) },
+      style: { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) },
+    };
+  }
+  return uplotFiles;
+}
+
+function sendFile(res: Response, file: StaticFile): void {
+  res.set({ 'cache-control': 'max-age=300', 'x-content-type-options': 'nosniff' }).type(file.type).send(file.body);
+}
+
+/** The page's data (GET /status/series, JSON) and files (script, style, uPlot). */
+function addStatusPageFiles(own: Express, details: () => Promise<StatusDetails>): void {
+  const files = uplot();
+  own.get(STATUS_ASSETS.series, async (_req: Request, res: Response) => {
+    res.set('cache-control', 'no-store').json(await details());
+  });
+  own.get(STATUS_ASSETS.script, (_req: Request, res: Response) =>
+    sendFile(res, { type: 'text/javascript; charset=utf-8', body: STATUS_PAGE_JS }),
+  );
+  own.get(STATUS_ASSETS.style, (_req: Request, res: Response) => sendFile(res, { type: 'text/css; charset=utf-8', body: STATUS_PAGE_CSS }));
+  own.get(STATUS_ASSETS.uplotScript, (_req: Request, res: Response) => sendFile(res, files.script));
+  own.get(STATUS_ASSETS.uplotStyle, (_req: Request, res: Response) => sendFile(res, files.style));
 }
