@@ -21,6 +21,12 @@ export interface TokenVerdict {
   readonly claims?: JsonObject;
   /** Why the token is invalid (issue 13): on every invalid verdict, absent on a valid one. */
   readonly detail?: VerdictDetail;
+  /**
+   * false: no token was sent and none was expected, because the request's method is outside the
+   * signed set (MOCK_SIGNED_METHODS, mirroring the proxy's JWT_METHODS), so the proxy rightly left
+   * it unsigned (issue 23). The code stays TOKEN_MISSING and `valid` false; absent otherwise.
+   */
+  readonly expected?: false;
 }
 
 /** Which verification step refused the token (mock-upstream/src/verify.ts runs them in this order). */

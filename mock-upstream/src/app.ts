@@ -96,6 +96,7 @@ function createTokenCheck(config: MockConfig, journal: Journal): { verify: Verif
     otherKeys: profile.fileKeys
       .filter((key) => key.kty === 'oct')
       .map((key) => ({ label: `the key file's key kid ${JSON.stringify(key.kid)}`, key: key.verifyKey.export() })),
+    signedMethods: config.signedMethods,
   });
   return { verify, diagnose };
 }

@@ -44,12 +44,20 @@
   };
   const show = (value) => (typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
 
+  /**
+   * valid, invalid, or unsigned as expected (issue 23): the mock marks a request without a token whose
+   * method the proxy does not sign (MOCK_SIGNED_METHODS) with `expected: false`; that is the proxy
+   * keeping its promise, not a failure. A signed method without a token stays invalid.
+   */
+  function verdictOf(entry) {
+    if (entry.token.valid) return 'valid';
+    return entry.token.expected === false ? 'unsigned' : 'invalid';
+  }
+
+  const VERDICT_CLASS = { valid: 'ok', invalid: 'bad', unsigned: 'unsigned' };
+
   function verdictClass(entry) {
-    const code = entry.token.code;
-    if (code === 'TOKEN_VALID') return 'ok';
-    // A GET carries no token by design; a missing token is only a failure where one is required.
-    if (code === 'TOKEN_MISSING' && !(state.requireToken && entry.method === 'POST')) return 'none';
-    return 'bad';
+    return VERDICT_CLASS[verdictOf(entry)];
   }
 
   function searchText(entry) {
@@ -60,8 +68,11 @@
   }
 
   function matches(entry) {
-    if (state.filterVerdict === 'valid' && !entry.token.valid) return false;
-    if (state.filterVerdict === 'invalid' && entry.token.valid) return false;
+    return (state.filterVerdict === '' || verdictOf(entry) === state.filterVerdict) && matchesOtherThanVerdict(entry);
+  }
+
+  /** Every filter but the verdict: the summary counts each verdict among these. */
+  function matchesOtherThanVerdict(entry) {
     if (state.filterMethod !== '' && entry.method !== state.filterMethod) return false;
     if (state.filterSession !== '' && entry.session !== state.filterSession) return false;
     return state.filterTerms.every((term) => searchText(entry).includes(term));
@@ -178,6 +189,10 @@
   }
 
   function badge(entry) {
+    if (verdictOf(entry) === 'unsigned') {
+      const why = entry.token.detail ? entry.token.detail.summary : 'unsigned, as configured';
+      return el('span', { class: 'badge unsigned', text: 'unsigned, as configured', title: `${entry.token.code}: ${why}` });
+    }
     return el('span', { class: `badge ${verdictClass(entry)}`, text: entry.token.code, title: entry.token.message });
   }
 
@@ -202,8 +217,8 @@
         el('td', {}, [el('span', { class: 'method', text: entry.method, dataset: { method: entry.method } })]),
         path,
         el('td', {}, [badge(entry)]),
-        cellOrDash(payload.user, 'mono'),
-        cellOrDash(payload.date, 'mono'),
+        cellOrDash(payload.user, 'mono cell-user'),
+        cellOrDash(payload.date, 'mono cell-date'),
       ],
     );
     return row;
@@ -227,11 +242,17 @@
     }
   }
 
+  /** Counts per verdict among the entries the other filters select, so they add up to the total shown. */
   function renderSummary() {
-    const valid = state.entries.filter((entry) => entry.token.valid).length;
-    $('count-total').textContent = String(state.entries.length);
-    $('count-valid').textContent = String(valid);
-    $('count-invalid').textContent = String(state.entries.length - valid);
+    const counts = { valid: 0, invalid: 0, unsigned: 0 };
+    const selected = state.entries.filter(matchesOtherThanVerdict);
+    for (const entry of selected) counts[verdictOf(entry)] += 1;
+    const filtered = selected.length !== state.entries.length;
+    $('count-total-label').textContent = filtered ? 'matching' : 'recorded';
+    $('count-total').textContent = filtered ? `${selected.length} of ${state.entries.length}` : String(selected.length);
+    $('count-valid').textContent = String(counts.valid);
+    $('count-invalid').textContent = String(counts.invalid);
+    $('count-unsigned').textContent = String(counts.unsigned);
   }
 
   function renderEmpty() {
@@ -300,6 +321,7 @@
     const diagnosis = $('detail-diagnosis');
     const summary = entry.token.detail ? entry.token.detail.summary : '';
     diagnosis.textContent = summary;
+    diagnosis.dataset.verdict = verdictOf(entry);
     diagnosis.hidden = summary === '';
     const extra = [];
     if (entry.session !== undefined) extra.push(`session ${entry.session}`);

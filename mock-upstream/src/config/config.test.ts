@@ -6,6 +6,16 @@ import { parseConfig } from './config.js';
 describe('parseConfig', () => {
   it('uses the documented defaults given an empty environment', usesDocumentedDefaults);
 
+  it('reads MOCK_SIGNED_METHODS as the proxy reads JWT_METHODS: POST by default, upper-cased, invalid names refused', () => {
+    assert.deepEqual([...parseConfig({}).signedMethods], ['POST']);
+    assert.deepEqual([...parseConfig({ MOCK_SIGNED_METHODS: ' post, Put ' }).signedMethods], ['POST', 'PUT']);
+    assert.throws(
+      () => parseConfig({ MOCK_SIGNED_METHODS: 'POST,GE T' }),
+      (error: unknown) => error instanceof ConfigError && /MOCK_SIGNED_METHODS.*"GE T".*POST,PUT/s.test(error.message),
+    );
+    assert.throws(() => parseConfig({ MOCK_SIGNED_METHODS: ' , ' }), ConfigError);
+  });
+
   it('returns a frozen config', () => {
     const config = parseConfig({});
     assert.ok(Object.isFrozen(config));
@@ -65,6 +75,7 @@ function usesDocumentedDefaults(): void {
     allowedHosts: new Set(['localhost', '127.0.0.1', '::1', 'mock-upstream', 'mock-strict']),
     sseBufferBytes: 1_048_576,
     faultSeed: undefined,
+    signedMethods: new Set(['POST']),
   });
   assert.equal(config.token.header, 'x-my-jwt');
   assert.equal(config.token.secretEncoding, 'utf8');

@@ -4,7 +4,7 @@
  * readTokenConfig, so the mock accepts and refuses exactly what the proxy does.
  */
 import { readFileSync } from 'node:fs';
-import { EnvReader, parseJwkSet, readTokenConfig } from '../../../contracts/src/index.js';
+import { DEFAULT_SIGNED_METHODS, EnvReader, parseJwkSet, parseMethodList, readTokenConfig } from '../../../contracts/src/index.js';
 import type { Env, SetKey, TokenConfig } from '../../../contracts/src/index.js';
 import { defaultAllowedHosts, hostName } from '../http/host-guard.js';
 import type { AllowedHosts } from '../http/host-guard.js';
@@ -70,6 +70,11 @@ export interface MockConfig {
   readonly sseBufferBytes: number;
   /** Seed of the fault-probability generator (MOCK_FAULT_SEED); undefined: not reproducible. */
   readonly faultSeed: number | undefined;
+  /**
+   * MOCK_SIGNED_METHODS: the methods the proxy signs (mirror its JWT_METHODS; default POST). A
+   * request of another method without a token is shown as unsigned, as expected, not invalid (issue 23).
+   */
+  readonly signedMethods: ReadonlySet<string>;
 }
 
 const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -91,6 +96,17 @@ function readAllowedHosts(reader: EnvReader, listenHost: string): AllowedHosts {
     reader.problem('MOCK_ALLOWED_HOSTS', 'must be * or a comma-separated list of host names or addresses', 'localhost,127.0.0.1,mock-upstream');
   }
   return new Set(names);
+}
+
+function readSignedMethods(reader: EnvReader): ReadonlySet<string> {
+  const raw = reader.raw('MOCK_SIGNED_METHODS');
+  if (raw === undefined) return new Set(DEFAULT_SIGNED_METHODS);
+  const parsed = parseMethodList(raw);
+  if ('invalid' in parsed) {
+    reader.problem('MOCK_SIGNED_METHODS', `must be a comma-separated list of HTTP methods, the proxy's JWT_METHODS; invalid: ${parsed.invalid.map((m) => JSON.stringify(m)).join(', ')}`, 'POST,PUT');
+    return new Set(DEFAULT_SIGNED_METHODS);
+  }
+  return parsed.methods;
 }
 
 function readFaultSeed(reader: EnvReader): number | undefined {
@@ -119,6 +135,7 @@ export function parseConfig(env: Env): MockConfig {
     allowedHosts: readAllowedHosts(reader, host),
     sseBufferBytes: reader.integer('MOCK_SSE_BUFFER_BYTES', DEFAULT_SSE_BUFFER_BYTES, 1024, 1_073_741_824, '1048576'),
     faultSeed: readFaultSeed(reader),
+    signedMethods: readSignedMethods(reader),
   };
   reader.finish();
   return Object.freeze(config);

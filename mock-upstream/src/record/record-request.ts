@@ -64,6 +64,7 @@ export function createRecorder(options: RecorderOptions): RecordRequest {
       nowMs: receivedMs,
       tokenValues,
       firstSighting: (jti) => journal.firstValidWithJti(jti),
+      method: target.method,
     });
     const sessionValues = valuesOf(rawHeaders, config.sessionHeader);
     const session = sessionValues.length === 0 ? undefined : sessionValues.join(', ');

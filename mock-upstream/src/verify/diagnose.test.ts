@@ -102,3 +102,25 @@ function timeSkews(): void {
   assert.match(expired?.summary ?? '', /exp is 70 s behind the mock's clock/);
   assert.equal(diagnoseUtf8(invalid('TOKEN_NOT_YET_VALID', { claims: { nbf: nowS + 5 } }), context).detail?.skewS, 5);
 }
+
+describe('a missing token on a method the proxy does not sign (issue 23)', () => {
+  const missing: TokenVerdict = { present: false, valid: false, code: 'TOKEN_MISSING', message: 'no token header was present' };
+  const withPut = createDiagnoser({ key: UTF8_KEY, secretEncoding: 'utf8', signedMethods: new Set(['POST', 'PUT']) });
+
+  it('is unsigned as expected: expected false, the code kept, the detail says why', () => {
+    const verdict = diagnoseUtf8(missing, { ...context, method: 'GET' });
+    assert.equal(verdict.code, 'TOKEN_MISSING');
+    assert.equal(verdict.valid, false);
+    assert.equal(verdict.expected, false);
+    assert.equal(verdict.detail?.check, 'presence');
+    assert.match(verdict.detail?.summary ?? '', /^unsigned, as configured: GET is not a signed method \(MOCK_SIGNED_METHODS=POST/);
+  });
+
+  it('is still a failure on a signed method, on any other code, and when the method is unknown', () => {
+    assert.equal(diagnoseUtf8(missing, { ...context, method: 'POST' }).expected, undefined);
+    assert.equal(withPut(missing, { ...context, method: 'PUT' }).expected, undefined);
+    assert.equal(withPut(missing, { ...context, method: 'GET' }).expected, false);
+    assert.equal(diagnoseUtf8(invalid('TOKEN_MALFORMED'), { ...context, method: 'GET' }).expected, undefined);
+    assert.equal(diagnoseUtf8(missing, context).expected, undefined);
+  });
+});

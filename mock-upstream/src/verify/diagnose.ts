@@ -17,7 +17,7 @@
  * missing there is reported as `token`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { tokenClaimsSchema } from '../../../contracts/src/index.js';
+import { DEFAULT_SIGNED_METHODS, tokenClaimsSchema } from '../../../contracts/src/index.js';
 import type { SecretEncoding, SignatureDiagnosis, TokenVerdict, VerdictCheck, VerdictCode, VerdictDetail } from '../../../contracts/src/index.js';
 import { VERDICT_CHECKS } from './checks.js';
 
@@ -42,6 +42,8 @@ export interface DiagnoserOptions {
   readonly secretEncoding: SecretEncoding;
   /** Other keys the mock knows (e.g. key files); each is tried for SIGNATURE_INVALID. */
   readonly otherKeys?: readonly { readonly label: string; readonly key: Buffer }[];
+  /** The methods the proxy signs (MOCK_SIGNED_METHODS); default POST, as the proxy's JWT_METHODS. */
+  readonly signedMethods?: ReadonlySet<string>;
 }
 
 export interface DiagnoseContext {
@@ -50,14 +52,18 @@ export interface DiagnoseContext {
   readonly tokenValues: readonly string[];
   /** The entry that first carried this jti with a valid token, when the journal still holds it. */
   readonly firstSighting: (jti: string) => { readonly id: string; readonly receivedAt: string } | undefined;
+  /** The request's method: a missing token on a method the proxy does not sign was expected (issue 23). */
+  readonly method?: string;
 }
 
 export type Diagnoser = (verdict: TokenVerdict, context: DiagnoseContext) => TokenVerdict;
 
 export function createDiagnoser(options: DiagnoserOptions): Diagnoser {
   const candidates = keyCandidates(options);
+  const signedMethods = options.signedMethods ?? new Set(DEFAULT_SIGNED_METHODS);
   return (verdict, context) => {
     if (verdict.valid) return verdict;
+    if (isExpectedUnsigned(verdict, context.method, signedMethods)) return expectedUnsigned(verdict, context.method ?? '', signedMethods);
     const check = VERDICT_CHECKS[verdict.code] ?? 'token';
     return { ...verdict, detail: diagnose(check, verdict, context, candidates) };
   };
@@ -79,6 +85,24 @@ function diagnose(check: VerdictCheck, verdict: TokenVerdict, context: DiagnoseC
     default:
       return { check, summary: `${check} check failed: ${verdict.message}` };
   }
+}
+
+/** No token at all on a method the proxy leaves unsigned: the proxy did what it promised. */
+function isExpectedUnsigned(verdict: TokenVerdict, method: string | undefined, signedMethods: ReadonlySet<string>): boolean {
+  return verdict.code === 'TOKEN_MISSING' && method !== undefined && !signedMethods.has(method);
+}
+
+/** The code stays TOKEN_MISSING (a stable contract); `expected: false` says it is no failure. */
+function expectedUnsigned(verdict: TokenVerdict, method: string, signedMethods: ReadonlySet<string>): TokenVerdict {
+  const signed = [...signedMethods].join(',');
+  return {
+    ...verdict,
+    expected: false,
+    detail: {
+      check: 'presence',
+      summary: `unsigned, as configured: ${method} is not a signed method (MOCK_SIGNED_METHODS=${signed}, the proxy's JWT_METHODS), so the proxy sends it without a token`,
+    },
+  };
 }
 
 function skewOf(value: unknown, nowMs: number): number {
