@@ -15,7 +15,7 @@ export const STATUS_PAGE_JS = String.raw`/* jwt-proxy status page: live numbers 
   var charts = {};
   function $(id) { return document.getElementById(id); }
   function set(id, text) { var el = $(id); if (el) el.textContent = text; }
-  function ms(v) { return v === null ? '\u2014' : v + ' ms'; }
+  function ms(v) { return v === null ? '\u2014' : Number(v.toPrecision(3)) + ' ms'; }
   function pad(n) { return String(n).padStart(2, '0'); }
   function human(seconds) {
     var s = Math.max(0, Math.floor(seconds));
@@ -53,8 +53,8 @@ export const STATUS_PAGE_JS = String.raw`/* jwt-proxy status page: live numbers 
     if (typeof uPlot !== 'function' || charts.rps) return;
     charts.rps = makeChart('chart-rps', [{ label: 'requests/s', stroke: '#2563eb', fill: 'rgba(37,99,235,0.12)', width: 2 }], 'req/s');
     charts.latency = makeChart('chart-latency', [
-      { label: 'p50', stroke: '#16a34a', width: 2 },
-      { label: 'p99', stroke: '#dc2626', width: 2 },
+      { label: 'p50', stroke: '#16a34a', width: 2, points: { show: true, size: 5 } },
+      { label: 'p99', stroke: '#dc2626', width: 2, points: { show: true, size: 5 } },
     ], 'ms');
     window.addEventListener('resize', function () {
       charts.rps.setSize({ width: chartWidth($('chart-rps')), height: 200 });

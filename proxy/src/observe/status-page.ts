@@ -58,8 +58,9 @@ export function recentRate(traffic: TrafficSeries, seconds = 10): number {
   return Math.round((done.reduce((a, b) => a + b, 0) / done.length) * 10) / 10;
 }
 
+/** Three significant digits: a bucket's bound is within 19% of the truth, more digits would be noise. */
 function ms(value: number | null): string {
-  return value === null ? '—' : `${value} ms`;
+  return value === null ? '—' : `${Number(value.toPrecision(3))} ms`;
 }
 
 function tile(id: string, label: string, value: string, extra = ''): string {
