@@ -43,6 +43,7 @@ import { createResponseRelay, relayInterimResponses } from './response-relay.js'
 import { closeUpgradeConnection } from './upgrade.js';
 import { createEnforceUploadRate } from './upload-rate.js';
 import { answerUpstreamFailure } from './upstream-failure.js';
+import { neverReuseClosedConnection } from './upstream-connection.js';
 import { createUpstreamHeaders } from './upstream-headers.js';
 import type { UpstreamTimeout } from './upstream-timeout.js';
 import { createUpstreamTimeout } from './upstream-timeout.js';
@@ -111,6 +112,7 @@ export function createUpstreamRequestPasses(options: {
   return Object.freeze([
     adoptUpstreamRequest, //                               abandon it if the client was already answered
     refuseUnframedBody, //                                 request-framing.ts: no body byte goes out unframed
+    neverReuseClosedConnection, //                         upstream-connection.ts: sent Connection: close → socket not pooled
     options.upstreamTimeout.watch, //                      upstream-timeout.ts: the whole timeout for the head once sent
     relayInterimResponses, //                              response-relay.ts: 102/103
     createLimitChunkedBody(options.config), //             body-size.ts: 413 for a chunked body past MAX_BODY_BYTES
