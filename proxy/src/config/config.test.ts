@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
 import { parseAllowedHosts, parseConfig, parseUpstreamUrl } from './config.js';
+import type { ProxyConfig } from './config.js';
 
 function problemsOf(env: Record<string, string>): Map<string, string> {
   try {
@@ -183,12 +184,24 @@ test('reads the resource limits with their documented defaults', () => {
     upstreamMaxSockets: 1024,
     minBodyRateBps: 1024,
     bodyGraceMs: 10_000,
+    uploadSockets: 768,
+    uploadSocketsPerClient: 96,
+    uploadReadAheadBytes: 16_384,
   });
   const set = parseConfig(
     { MAX_CONNECTIONS: '0', MAX_CONNECTIONS_PER_CLIENT: '8', UPSTREAM_MAX_SOCKETS: '16', MIN_BODY_RATE_BPS: '0', BODY_GRACE_MS: '250' },
     1,
   );
-  assert.deepEqual(set.limits, { maxConnections: 0, maxConnectionsPerClient: 8, upstreamMaxSockets: 16, minBodyRateBps: 0, bodyGraceMs: 250 });
+  assert.deepEqual(set.limits, {
+    maxConnections: 0,
+    maxConnectionsPerClient: 8,
+    upstreamMaxSockets: 16,
+    minBodyRateBps: 0,
+    bodyGraceMs: 250,
+    uploadSockets: 12,
+    uploadSocketsPerClient: 1,
+    uploadReadAheadBytes: 16_384,
+  });
   // A per-client cap above the total is allowed: the total then applies first.
   assert.equal(parseConfig({ MAX_CONNECTIONS: '10' }, 1).limits.maxConnectionsPerClient, 256);
   const problems = problemsOf({ MAX_CONNECTIONS: '-1', MAX_CONNECTIONS_PER_CLIENT: 'x', UPSTREAM_MAX_SOCKETS: '0', MIN_BODY_RATE_BPS: 'fast', BODY_GRACE_MS: '0' });
@@ -196,3 +209,30 @@ test('reads the resource limits with their documented defaults', () => {
     assert.ok(problems.has(variable), variable);
   }
 });
+
+test('UPSTREAM_UPLOAD_SOCKETS(_PER_CLIENT) default to their share of the pool and may not exceed the setting above them', () => {
+  assert.deepEqual(
+    pick(parseConfig({ UPSTREAM_MAX_SOCKETS: '1' }, 1).limits),
+    { uploadSockets: 1, uploadSocketsPerClient: 1, uploadReadAheadBytes: 16_384 },
+    'at least one socket each',
+  );
+  const set = parseConfig({ UPSTREAM_MAX_SOCKETS: '8', UPSTREAM_UPLOAD_SOCKETS: '8', UPSTREAM_UPLOAD_SOCKETS_PER_CLIENT: '3', UPLOAD_READ_AHEAD_BYTES: '0' }, 1);
+  assert.deepEqual(pick(set.limits), { uploadSockets: 8, uploadSocketsPerClient: 3, uploadReadAheadBytes: 0 });
+  assert.throws(
+    () => parseConfig({ UPSTREAM_MAX_SOCKETS: '8', UPSTREAM_UPLOAD_SOCKETS: '9' }, 1),
+    /UPSTREAM_UPLOAD_SOCKETS: must not exceed UPSTREAM_MAX_SOCKETS \(8\), got "9"/,
+  );
+  assert.throws(
+    () => parseConfig({ UPSTREAM_UPLOAD_SOCKETS: '4', UPSTREAM_UPLOAD_SOCKETS_PER_CLIENT: '5' }, 1),
+    /UPSTREAM_UPLOAD_SOCKETS_PER_CLIENT: must not exceed UPSTREAM_UPLOAD_SOCKETS \(4\), got "5"/,
+  );
+  const problems = problemsOf({ UPSTREAM_UPLOAD_SOCKETS: '0', UPSTREAM_UPLOAD_SOCKETS_PER_CLIENT: 'x', UPLOAD_READ_AHEAD_BYTES: '-1' });
+  for (const variable of ['UPSTREAM_UPLOAD_SOCKETS', 'UPSTREAM_UPLOAD_SOCKETS_PER_CLIENT', 'UPLOAD_READ_AHEAD_BYTES']) {
+    assert.ok(problems.has(variable), variable);
+  }
+});
+
+function pick(limits: ProxyConfig['limits']) {
+  const { uploadSockets, uploadSocketsPerClient, uploadReadAheadBytes } = limits;
+  return { uploadSockets, uploadSocketsPerClient, uploadReadAheadBytes };
+}

@@ -22,6 +22,16 @@ export const DEFAULT_MIN_BODY_RATE_BPS = 1024;
 /** How long a body may take before the minimum rate applies: each MIN_BODY_RATE_BPS bytes buys one more second. */
 export const DEFAULT_BODY_GRACE_MS = 10_000;
 
+/**
+ * Issue #21 item 4: upstream sockets that may carry a body still arriving, as a fraction of
+ * UPSTREAM_MAX_SOCKETS; the rest is left to requests whose body is complete.
+ */
+export const DEFAULT_UPLOAD_SOCKETS_SHARE = 3 / 4;
+/** One client address may hold this fraction of UPSTREAM_UPLOAD_SOCKETS (at least one socket). */
+export const DEFAULT_UPLOAD_SOCKETS_PER_CLIENT_SHARE = 1 / 8;
+/** A body that finds no upload socket free is read ahead this far (nginx's client_body_buffer_size on 64-bit: 16k). */
+export const DEFAULT_UPLOAD_READ_AHEAD_BYTES = 16_384;
+
 export interface ResourceLimits {
   /** 0 = no limit. */
   readonly maxConnections: number;
@@ -31,6 +41,12 @@ export interface ResourceLimits {
   /** Bytes per second; 0 = no minimum. */
   readonly minBodyRateBps: number;
   readonly bodyGraceMs: number;
+  /** Upstream sockets that may carry an unfinished body at once (≤ upstreamMaxSockets). */
+  readonly uploadSockets: number;
+  /** Of those, one client address (≤ uploadSockets). */
+  readonly uploadSocketsPerClient: number;
+  /** Bytes of a body read ahead while it waits for an upload socket. */
+  readonly uploadReadAheadBytes: number;
 }
 
 const MAX_MS = 86_400_000;
@@ -48,5 +64,26 @@ export function readResourceLimits(env: EnvReader): ResourceLimits {
   const upstreamMaxSockets = env.integer('UPSTREAM_MAX_SOCKETS', DEFAULT_UPSTREAM_MAX_SOCKETS, 1, 1_000_000, '1024');
   const minBodyRateBps = env.integer('MIN_BODY_RATE_BPS', DEFAULT_MIN_BODY_RATE_BPS, 0, 1_000_000_000, '1024');
   const bodyGraceMs = env.integer('BODY_GRACE_MS', DEFAULT_BODY_GRACE_MS, 1, MAX_MS, '10000');
-  return Object.freeze({ maxConnections, maxConnectionsPerClient, upstreamMaxSockets, minBodyRateBps, bodyGraceMs });
+  return Object.freeze({ maxConnections, maxConnectionsPerClient, upstreamMaxSockets, minBodyRateBps, bodyGraceMs, ...readUploadShare(env, upstreamMaxSockets) });
+}
+
+/** UPSTREAM_UPLOAD_SOCKETS(_PER_CLIENT) default to their share of the pool; each is bounded by the one above it. */
+function readUploadShare(env: EnvReader, upstreamMaxSockets: number) {
+  const defaultSockets = Math.max(1, Math.floor(upstreamMaxSockets * DEFAULT_UPLOAD_SOCKETS_SHARE));
+  const uploadSockets = atMost(env, 'UPSTREAM_UPLOAD_SOCKETS', defaultSockets, ['UPSTREAM_MAX_SOCKETS', upstreamMaxSockets]);
+  const defaultPerClient = Math.max(1, Math.floor(uploadSockets * DEFAULT_UPLOAD_SOCKETS_PER_CLIENT_SHARE));
+  const uploadSocketsPerClient = atMost(env, 'UPSTREAM_UPLOAD_SOCKETS_PER_CLIENT', defaultPerClient, [
+    'UPSTREAM_UPLOAD_SOCKETS',
+    uploadSockets,
+  ]);
+  const uploadReadAheadBytes = env.integer('UPLOAD_READ_AHEAD_BYTES', DEFAULT_UPLOAD_READ_AHEAD_BYTES, 0, 16_777_216, '16384');
+  return { uploadSockets, uploadSocketsPerClient, uploadReadAheadBytes };
+}
+
+/** A positive integer that may not exceed another setting's value (named in the problem). */
+function atMost(env: EnvReader, name: string, fallback: number, bound: readonly [name: string, value: number]): number {
+  const value = env.integer(name, fallback, 1, 1_000_000, String(Math.min(fallback, bound[1])));
+  if (value <= bound[1]) return value;
+  env.problem(name, `must not exceed ${bound[0]} (${bound[1]}), got "${value}"`, String(Math.min(fallback, bound[1])));
+  return Math.min(fallback, bound[1]);
 }

@@ -14,6 +14,16 @@ export type RequestPass = (exchange: Exchange) => boolean;
 /** An upstream-request pass: the ClientRequest exists, its head is not written yet. */
 export type UpstreamRequestPass = (exchange: Exchange, proxyReq: ClientRequest) => void;
 
+/** The upload-rate watch on a body still arriving (upload-rate.ts); paused while the proxy does not read it. */
+export interface UploadWatch {
+  /** Stops watching (the body ended, or the request is over). */
+  readonly stop: () => void;
+  /** The proxy stopped reading this body: its windows do not count until `resume`. */
+  readonly pause: () => void;
+  /** The proxy reads the body again: a fresh window starts now. */
+  readonly resume: () => void;
+}
+
 export class Exchange {
   /** The forwarder's monotonic clock at arrival (ms). */
   readonly startedAt: number;
@@ -33,6 +43,8 @@ export class Exchange {
   /** Body bytes seen so far, counted only for a chunked body under MAX_BODY_BYTES (body-size.ts). */
   bodyBytes = 0;
   limitBody = false;
+  /** Set by upload-rate.ts for a body still arriving; upload-admission.ts pauses it while it holds the body back. */
+  uploadWatch: UploadWatch | undefined = undefined;
   /** The jti of the token the proxy added (logged: it matches the mock's journal entry; not secret). */
   jti: string | undefined = undefined;
 

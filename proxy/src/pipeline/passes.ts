@@ -41,8 +41,10 @@ import { createResolveUpstream } from './resolve-upstream.js';
 import type { ResponseRelay } from './response-relay.js';
 import { createResponseRelay, relayInterimResponses } from './response-relay.js';
 import { closeUpgradeConnection } from './upgrade.js';
+import { createUploadAdmission } from './upload-admission.js';
 import { createEnforceUploadRate } from './upload-rate.js';
 import { answerUpstreamFailure } from './upstream-failure.js';
+import { neverReuseClosedConnection } from './upstream-connection.js';
 import { createUpstreamHeaders } from './upstream-headers.js';
 import type { UpstreamTimeout } from './upstream-timeout.js';
 import { createUpstreamTimeout } from './upstream-timeout.js';
@@ -84,6 +86,7 @@ export function createRequestPasses(options: PassOptions): readonly RequestPass[
   // The `Allow` value for TRACE/OPTIONS answers and 405s.
   const allow = allowedMethods(config.allowTrace);
   const token = { header: tokenHeader, signedMethods, sign: options.sign, tokensSigned: options.metrics.tokensSigned };
+  const send = createSendUpstream(options.bridge);
   return Object.freeze([
     createCountRequest(options), //                        count-request.ts: counted and logged when the response closes
     refuseDuplicateHost, //                                host-checks.ts: 400 DUPLICATE_HOST
@@ -99,7 +102,8 @@ export function createRequestPasses(options: PassOptions): readonly RequestPass[
     createAddToken(token), //                              add-token.ts: the token, for JWT_METHODS
     upstreamTimeout.arm, //                                upstream-timeout.ts: 504 UPSTREAM_TIMEOUT
     createEnforceUploadRate(config.limits, options), //    upload-rate.ts: 408 BODY_TOO_SLOW below MIN_BODY_RATE_BPS
-    createSendUpstream(options.bridge), //                 http-proxy-bridge.ts: http-proxy-middleware streams it
+    createUploadAdmission(config.limits, send).admit, //   upload-admission.ts: an unfinished body waits for its share of the pool
+    send, //                                               http-proxy-bridge.ts: http-proxy-middleware streams it
   ]);
 }
 
@@ -111,6 +115,7 @@ export function createUpstreamRequestPasses(options: {
   return Object.freeze([
     adoptUpstreamRequest, //                               abandon it if the client was already answered
     refuseUnframedBody, //                                 request-framing.ts: no body byte goes out unframed
+    neverReuseClosedConnection, //                         upstream-connection.ts: sent Connection: close → socket not pooled
     options.upstreamTimeout.watch, //                      upstream-timeout.ts: the whole timeout for the head once sent
     relayInterimResponses, //                              response-relay.ts: 102/103
     createLimitChunkedBody(options.config), //             body-size.ts: 413 for a chunked body past MAX_BODY_BYTES

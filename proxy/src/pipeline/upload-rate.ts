@@ -1,16 +1,20 @@
 /**
- * The minimum request-body rate (issue #16: uploads of one byte every 2 s kept
- * resetting the upstream inactivity timeout and held the upstream pool). Modelled
- * on Apache mod_reqtimeout's `body=GRACE,MinRate=RATE`: a body may take
- * BODY_GRACE_MS, and every MIN_BODY_RATE_BPS bytes that arrive buy one more
- * second. An upload that falls behind is cut, so it cannot keep an upstream
- * socket however it trickles. One timer per upload, re-armed only at its
- * deadline: no work per chunk.
+ * The minimum request-body rate, as a floor over a window (issue #21 item 4). Issue #16 cut
+ * uploads whose *average since the start* fell below MIN_BODY_RATE_BPS, after BODY_GRACE_MS
+ * (Apache mod_reqtimeout's `body=GRACE,MinRate=RATE`); a client could bank bytes early and then
+ * stall for as long as they bought. Now every window of BODY_GRACE_MS must bring
+ * MIN_BODY_RATE_BPS × BODY_GRACE_MS / 1000 bytes, however much came before.
+ *
+ * One shared sweep per forwarder instead of a timer per upload (issue #22: two timers per signed
+ * POST): it runs every min(1 s, BODY_GRACE_MS) while at least one body is still incomplete, and
+ * looks only at those. A body ends with a Set delete, not a clearTimeout.
+ * A watch can be paused while the proxy itself does not read the body (upload-admission.ts: it
+ * waits for an upstream socket with its read-ahead full), so the client is not blamed for it.
  */
 import type { IncomingMessage } from 'node:http';
 import { sendError } from '../http/errors.js';
 import type { Timer, Timers } from '../observe/clock.js';
-import type { RequestPass } from './exchange.js';
+import type { RequestPass, UploadWatch } from './exchange.js';
 import { setOutcome } from './outcome.js';
 
 export interface UploadRate {
@@ -19,10 +23,9 @@ export interface UploadRate {
   readonly bodyGraceMs: number;
 }
 
-/** When an upload that began at `startedAt` (ms) and has `received` bytes must have received more. */
-export function uploadDeadline(startedAt: number, received: number, rate: UploadRate): number {
-  if (rate.minBodyRateBps === 0) return Number.POSITIVE_INFINITY;
-  return startedAt + rate.bodyGraceMs + (received * 1000) / rate.minBodyRateBps;
+/** The bytes one window of BODY_GRACE_MS must bring. */
+export function windowFloor(rate: UploadRate): number {
+  return Math.ceil((rate.minBodyRateBps * rate.bodyGraceMs) / 1000);
 }
 
 /** The enforcement clock and timers (clock.ts): injected so a test can drive a trickle without sleeping. */
@@ -31,57 +34,122 @@ export interface UploadClock {
   readonly timers: Timers;
 }
 
-/**
- * Watches `req`'s body until it is complete and calls `onTooSlow` once if it falls behind
- * the rate. Counts the bytes read on the client's socket since the call (head already
- * read). Returns a function that stops watching.
- */
-export function watchUploadRate(req: IncomingMessage, rate: UploadRate, clock: UploadClock, onTooSlow: () => void): () => void {
-  if (rate.minBodyRateBps === 0 || req.complete) return noop;
+/** What the sweep keeps of one body: the request, its callback, and where its window began. */
+interface Watched {
+  readonly req: IncomingMessage;
+  readonly onTooSlow: () => void;
+  windowStart: number;
+  bytesAtWindowStart: number;
+}
+
+export interface UploadRateSweep {
+  /** Watches `req`'s body until it is complete; `onTooSlow` is called once if a window falls short. */
+  readonly watch: (req: IncomingMessage, onTooSlow: () => void) => UploadWatch;
+  /** Bodies being watched (tests; bounded by the open connections). */
+  readonly watched: () => number;
+}
+
+const NOT_WATCHED: UploadWatch = Object.freeze({ stop: noop, pause: noop, resume: noop });
+
+export function createUploadRateSweep(rate: UploadRate, clock: UploadClock): UploadRateSweep {
   const { now, timers } = clock;
-  const socket = req.socket;
-  const startedAt = now();
-  const bytesAtStart = socket.bytesRead;
+  const { bodyGraceMs } = rate;
+  const floor = windowFloor(rate);
+  const tickMs = Math.min(1000, bodyGraceMs);
+  const watched = new Set<Watched>();
   let timer: Timer | undefined;
-  const stop = (): void => {
-    if (timer !== undefined) timers.clearTimeout(timer);
-    timer = undefined;
-  };
-  const check = (): void => {
-    timer = undefined;
-    if (req.complete || req.destroyed) return;
-    const deadline = uploadDeadline(startedAt, socket.bytesRead - bytesAtStart, rate);
-    const wait = deadline - now();
-    if (wait <= 0) {
-      onTooSlow();
+
+  function sweep(): void {
+    const at = now();
+    for (const entry of watched) {
+      const { req } = entry;
+      if (req.complete || req.destroyed) watched.delete(entry);
+      else if (at - entry.windowStart >= bodyGraceMs) checkWindow(entry, at);
+    }
+    if (watched.size === 0) timer = undefined;
+    else timer?.refresh();
+  }
+
+  function checkWindow(entry: Watched, at: number): void {
+    const bytes = entry.req.socket.bytesRead;
+    if (bytes - entry.bytesAtWindowStart < floor) {
+      watched.delete(entry);
+      entry.onTooSlow();
       return;
     }
-    timer = timers.setTimeout(check, wait, undefined);
+    entry.windowStart = at;
+    entry.bytesAtWindowStart = bytes;
+  }
+
+  function add(entry: Watched): void {
+    entry.windowStart = now();
+    entry.bytesAtWindowStart = entry.req.socket.bytesRead;
+    watched.add(entry);
+    if (timer !== undefined) return;
+    timer = timers.setTimeout(sweep, tickMs, undefined);
     timer.unref();
+  }
+
+  // The sweep's timer is not cleared when the last body ends: it lapses at its next tick, so a
+  // run of small POSTs costs at most one timer per tick, not one each.
+  function remove(entry: Watched): void {
+    watched.delete(entry);
+  }
+
+  const set: SweepSet = { add, remove, has: (entry) => watched.has(entry) };
+  return {
+    watch(req, onTooSlow) {
+      if (rate.minBodyRateBps === 0 || req.complete) return NOT_WATCHED;
+      return watchOne(req, onTooSlow, set);
+    },
+    watched: () => watched.size,
   };
-  timer = timers.setTimeout(check, rate.bodyGraceMs, undefined);
-  timer.unref();
-  req.once('end', stop);
-  req.once('close', stop);
-  return stop;
 }
 
 function noop(): void {}
 
+/** What a watch handle does to the sweep's set. */
+interface SweepSet {
+  readonly add: (entry: Watched) => void;
+  readonly remove: (entry: Watched) => void;
+  readonly has: (entry: Watched) => boolean;
+}
+
+/** One body's handle: stopped for good on its end, on close or once cut; paused and resumed by upload-admission.ts. */
+function watchOne(req: IncomingMessage, onTooSlow: () => void, set: SweepSet): UploadWatch {
+  let stopped = false;
+  const cut = (): void => {
+    stopped = true;
+    onTooSlow();
+  };
+  const entry: Watched = { req, onTooSlow: cut, windowStart: 0, bytesAtWindowStart: 0 };
+  const stop = (): void => {
+    stopped = true;
+    set.remove(entry);
+  };
+  set.add(entry);
+  req.once('end', stop);
+  req.once('close', stop);
+  return {
+    stop,
+    pause: () => set.remove(entry),
+    resume: () => {
+      if (!stopped && !set.has(entry)) set.add(entry);
+    },
+  };
+}
+
 /**
- * Request pass: watches the body of a request that has one; too slow → 408 BODY_TOO_SLOW,
- * upstream request cut. `rate` is MIN_BODY_RATE_BPS and BODY_GRACE_MS.
+ * Request pass: watches the body of a request that is still incomplete; too slow → 408
+ * BODY_TOO_SLOW, upstream request cut. The watch is kept on the exchange for upload-admission.ts.
  */
 export function createEnforceUploadRate(rate: UploadRate, clock: UploadClock): RequestPass {
-  // Copied, so the pass holds what it uses rather than the objects it was built from.
-  const { minBodyRateBps, bodyGraceMs } = rate;
-  const own: UploadRate = Object.freeze({ minBodyRateBps, bodyGraceMs });
-  const ownClock: UploadClock = Object.freeze({ now: clock.now, timers: clock.timers });
+  const sweep = createUploadRateSweep(Object.freeze({ minBodyRateBps: rate.minBodyRateBps, bodyGraceMs: rate.bodyGraceMs }), clock);
   return (exchange) => {
     const { req } = exchange;
     const length = req.headers['content-length'];
     if (req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')) return false;
-    watchUploadRate(req, own, ownClock, () => {
+    exchange.uploadWatch = sweep.watch(req, () => {
       setOutcome(exchange, 'BODY_TOO_SLOW');
       // Destroyed mid-body, the upstream request never completes, and its socket leaves the pool.
       exchange.proxyReq?.destroy();

@@ -6,11 +6,10 @@
  * a cap is answered `503 TOO_MANY_CONNECTIONS` with `Retry-After` and closed
  * before any of its bytes are read, so nothing from it is ever forwarded.
  */
-import { isIPv6 } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { canonicalHost } from '../http/host-patterns.js';
 import { sendError } from '../http/errors.js';
 import type { Schedule } from '../observe/clock.js';
+import { clientKey } from '../pipeline/client-key.js';
 import { destroyAfterLinger } from './timers.js';
 
 export interface ConnectionCaps {
@@ -21,26 +20,6 @@ export interface ConnectionCaps {
 }
 
 export type RefusalReason = 'total' | 'per_client';
-
-/**
- * The address a per-client cap counts: an IPv4 address (IPv4-mapped IPv6 included), or an
- * IPv6 address's /64, since one host usually owns a whole /64 (RFC 6177 §3).
- */
-export function clientKey(address: string | undefined): string {
-  if (address === undefined) return '';
-  const host = canonicalHost(address);
-  if (!isIPv6(host)) return host;
-  const groups = expandedGroups(host);
-  return `${groups.slice(0, 4).join(':')}::/64`;
-}
-
-function expandedGroups(address: string): string[] {
-  const [head = '', tail] = address.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((group) => group.replace(/^0+(?=.)/, ''));
-}
 
 /** Counts open client connections per key and refuses those over a cap. */
 export class ConnectionLimiter {

@@ -6,7 +6,10 @@
 // whatever followed them hanging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net from 'node:net';
 import { header, rawExchange, type RawExchange } from '../../../contracts/testing/raw-http.js';
+import { until, within } from '../../../contracts/testing/wait.js';
 import { TEST_TIMEOUT_MS } from '../support/proxy.js';
 import { startRig } from '../support/rig.js';
 
@@ -70,4 +73,55 @@ test('answers a valid POST pipelined with garbage in the same packet, then close
   assert.equal(header(exchange.response!, 'connection'), 'close');
   assert.equal(exchange.closedByPeer, true);
   assert.deepEqual(upstream.requests.map((r) => r.url), ['/second']);
+});
+
+/**
+ * Issue #21 item 6: writes `first`, waits for the proxy's answer to start, then writes `later`
+ * (the body a client sends anyway, a request behind it) on the same connection; resolves with
+ * every byte received once the proxy closes the connection.
+ */
+async function answerThenMore(port: number, first: string, later: string): Promise<Buffer> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const closed = once(socket, 'close');
+  try {
+    socket.write(first);
+    await until(() => Buffer.concat(chunks).includes('\r\n\r\n'), 'the proxy to answer the first request');
+    if (!socket.destroyed) socket.write(later);
+    await within(closed, 5_000, 'the proxy to close the connection');
+    return Buffer.concat(chunks);
+  } finally {
+    socket.destroy();
+  }
+}
+
+test('closes after a 417 whose refused body was never sent, without waiting for it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { proxy, upstream } = await startRig(t);
+  const exchange = await rawExchange('POST /first HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: 1000\r\n\r\n', {
+    port: proxy.port,
+    untilClose: true,
+  });
+  assert.equal(exchange.response?.status, 417);
+  assert.equal(exchange.closedByPeer, true, 'the unread body cannot be told from a next request: the connection ends');
+  assert.equal(upstream.requests.length, 0);
+});
+
+test('signs and forwards nothing a client sends after a 417: neither the refused body nor a request behind it', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { proxy, upstream } = await startRig(t);
+  const refusedBody = SECOND.replace('/second', '/smuggled');
+  const head = `POST /first HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: teapot\r\nContent-Length: ${refusedBody.length}\r\n\r\n`;
+  const raw = await answerThenMore(proxy.port, head, refusedBody + SECOND);
+  assert.deepEqual(statuses({ raw, response: undefined, closedByPeer: true }), [417]);
+  assert.equal(upstream.requests.length, 0, 'nothing forwarded, nothing signed');
+});
+
+test('closes visibly, forwarding nothing, given a request sent behind an Upgrade after its answer began', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  const { proxy, upstream } = await startRig(t);
+  const upgrade = 'GET /up HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+  const raw = await answerThenMore(proxy.port, upgrade, SECOND);
+  assert.deepEqual(statuses({ raw, response: undefined, closedByPeer: true }), [200], 'the Upgrade answered, nothing else');
+  assert.match(raw.toString('latin1'), /\r\nconnection: close\r\n/i, 'the answer says the connection closes');
+  assert.deepEqual(upstream.requests.map((r) => r.url), ['/up']);
 });
