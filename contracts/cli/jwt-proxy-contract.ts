@@ -8,7 +8,17 @@
  * so this sets PROXY_URL, MOCK_URL and the optional addresses, then runs the
  * compiled suite files with node:test's run(), one file at a time. A suite
  * belongs to the side its file name starts with (provider*.suite.js,
- * consumer*.suite.js). Exit code: 0 all passed, 1 a case failed, 2 bad usage.
+ * consumer*.suite.js). Exit code: 0 all passed, 1 a case failed or the run
+ * passed its deadline, 2 bad usage.
+ *
+ * Deadlines (issue #21, item 10: against a mock that never answers, or streams a
+ * body forever, the CLI ran without end):
+ *   --timeout S         the whole run; at the deadline the suites' processes are
+ *                       killed, the cases done so far are printed, then why, exit 1
+ *   --case-timeout S    each case; a case past it fails with that reason and the run
+ *                       goes on to the next case
+ *   each request        bounded inside the suites (contracts/testing/raw-http.ts:
+ *                       time and response size; the profile fetches: 10 s)
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +31,14 @@ export type Side = (typeof SIDES)[number];
 
 /** The compiled suites, next to this file's folder in dist/contracts. */
 const SUITES_DIR = new URL('../suites/', import.meta.url);
-/** One case may wait on a slow upstream; none of ours takes more than seconds. */
-const CASE_TIMEOUT_MS = 120_000;
+/** Default of --timeout, seconds: a healthy local stack runs both sides in well under 20 s. */
+export const DEFAULT_TIMEOUT_S = 60;
+/** Default of --case-timeout, seconds: a case makes a few requests, each bounded at 30 s at most. */
+export const DEFAULT_CASE_TIMEOUT_S = 30;
+/** Longest deadline accepted: one hour. */
+const MAX_TIMEOUT_S = 3_600;
+/** How long the suites' processes get to stop once the overall deadline passed, before the CLI stops waiting. */
+const STOP_GRACE_MS = 2_000;
 
 export const USAGE = `usage: jwt-proxy-contract --proxy URL --mock URL [--only provider|consumer]
   --proxy URL            the proxy under test (provider suite)
@@ -33,11 +49,17 @@ export const USAGE = `usage: jwt-proxy-contract --proxy URL --mock URL [--only p
   --mock-profile URL     a mock with negative-vectors.json's verifier profile: MOCK_KEYS_FILE,
                          MOCK_ISSUER, MOCK_AUDIENCE (the profile vectors skip when absent)
   --mock-from-proxy URL  the upstream as the proxy reaches it, for forward mode (default: --mock)
+  --timeout S            give up on the whole run after S seconds, exit 1 (default ${DEFAULT_TIMEOUT_S})
+  --case-timeout S       fail one case after S seconds and go on (default ${DEFAULT_CASE_TIMEOUT_S})
 The token settings come from JWT_SECRET, JWT_SECRET_ENCODING, JWT_HEADER, JWT_USER,
 MOCK_MAX_AGE_S and MOCK_CLOCK_SKEW_S, as for the servers.`;
 
 export interface CliOptions {
   readonly sides: readonly Side[];
+  /** --timeout, in ms. */
+  readonly timeoutMs: number;
+  /** --case-timeout, in ms, never more than timeoutMs. */
+  readonly caseTimeoutMs: number;
   /** Environment the suites read. */
   readonly env: Readonly<Record<string, string>>;
 }
@@ -48,7 +70,7 @@ const URL_OPTIONS = { proxy: 'PROXY_URL', mock: 'MOCK_URL', 'proxy-put': 'PROXY_
 export function parseCliArgs(argv: readonly string[]): CliOptions | string {
   let values: Record<string, string | boolean | undefined>;
   try {
-    const options = Object.fromEntries([...Object.keys(URL_OPTIONS), 'only'].map((name) => [name, { type: 'string' as const }]));
+    const options = Object.fromEntries([...Object.keys(URL_OPTIONS), 'only', 'timeout', 'case-timeout'].map((name) => [name, { type: 'string' as const }]));
     values = parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
@@ -66,7 +88,19 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | string {
   }
   if (env.MOCK_URL === undefined) return '--mock is required';
   if (sides.includes('provider') && env.PROXY_URL === undefined) return '--proxy is required for the provider suite (or --only consumer)';
-  return { sides, env };
+  const timeoutS = seconds(values.timeout, 'timeout', DEFAULT_TIMEOUT_S);
+  if (typeof timeoutS === 'string') return timeoutS;
+  const caseTimeoutS = seconds(values['case-timeout'], 'case-timeout', DEFAULT_CASE_TIMEOUT_S);
+  if (typeof caseTimeoutS === 'string') return caseTimeoutS;
+  return { sides, env, timeoutMs: timeoutS * 1000, caseTimeoutMs: Math.min(caseTimeoutS, timeoutS) * 1000 };
+}
+
+/** A deadline option in seconds (decimals allowed), or its usage problem. */
+function seconds(value: string | boolean | undefined, option: string, fallback: number): number | string {
+  if (value === undefined) return fallback;
+  const parsed = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(parsed > 0 && parsed <= MAX_TIMEOUT_S)) return `--${option} must be seconds, more than 0 and at most ${MAX_TIMEOUT_S}, e.g. --${option} ${fallback}, got ${JSON.stringify(value)}`;
+  return parsed;
 }
 
 export interface CaseResult {
@@ -116,27 +150,64 @@ interface TestEventData {
   readonly details?: { readonly error?: unknown };
 }
 
-function errorText(error: unknown): string {
+/** What a run is held to, and where it got to (for the deadline's message). */
+interface RunLimits {
+  readonly deadline: AbortSignal;
+  readonly caseTimeoutMs: number;
+  /** The top-level case started last, with its side. */
+  current: string | undefined;
+}
+
+function errorText(error: unknown, limits: RunLimits): string {
+  if ((error as { failureType?: unknown } | null)?.failureType === 'testTimeoutFailure') {
+    return `no result within the ${limits.caseTimeoutMs / 1000} s case deadline (--case-timeout): the stack under test did not answer in time`;
+  }
   // node:test wraps the case's error: the cause is what the case threw.
   const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** Runs one side's suites and collects a row per top-level case. */
-async function runSide(side: Side): Promise<CaseResult[]> {
+/** Resolves when `work` does, or STOP_GRACE_MS after the deadline, whichever comes first. */
+function untilDoneOrDeadline(work: Promise<void>, deadline: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<void>((resolve) => {
+    const grace = (): void => void (timer = setTimeout(resolve, STOP_GRACE_MS).unref());
+    if (deadline.aborted) grace();
+    else deadline.addEventListener('abort', grace, { once: true });
+  });
+  return Promise.race([work, stopped]).finally(() => clearTimeout(timer));
+}
+
+/** Runs one side's suites and collects a row per top-level case; stops at the deadline. */
+async function runSide(side: Side, limits: RunLimits): Promise<CaseResult[]> {
   const files = suiteFiles(side);
   if (files.length === 0) return [{ side, name: `no ${side}*.suite.js in ${fileURLToPath(SUITES_DIR)}`, outcome: 'fail' }];
   const results: CaseResult[] = [];
-  const stream = run({ files, concurrency: 1, timeout: CASE_TIMEOUT_MS });
-  for await (const event of stream) {
-    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
-    const data = event.data as TestEventData;
-    if (data.nesting !== 0) continue;
-    if (data.skip !== undefined && data.skip !== false) results.push({ side, name: data.name, outcome: 'skip', detail: String(data.skip) });
-    else if (event.type === 'test:pass') results.push({ side, name: data.name, outcome: 'pass' });
-    else results.push({ side, name: data.name, outcome: 'fail', detail: errorText(data.details?.error) });
-  }
+  // node:test kills a suite's process when the signal aborts (the overall deadline) and fails a case past `timeout`.
+  const stream = run({ files, concurrency: 1, timeout: limits.caseTimeoutMs, signal: limits.deadline });
+  const consume = async (): Promise<void> => {
+    for await (const event of stream) {
+      if (limits.deadline.aborted) return;
+      const data = event.data as TestEventData;
+      // Dequeued is when a case starts running; test:start comes only once it has ended.
+      if (event.type === 'test:dequeue' && data.nesting === 0 && !files.includes(data.name)) limits.current = `${side}: ${data.name}`;
+      if ((event.type !== 'test:pass' && event.type !== 'test:fail') || data.nesting !== 0) continue;
+      if (data.skip !== undefined && data.skip !== false) results.push({ side, name: data.name, outcome: 'skip', detail: String(data.skip) });
+      else if (event.type === 'test:pass') results.push({ side, name: data.name, outcome: 'pass' });
+      else results.push({ side, name: data.name, outcome: 'fail', detail: errorText(data.details?.error, limits) });
+    }
+  };
+  await untilDoneOrDeadline(consume(), limits.deadline);
   return results;
+}
+
+/** The overall deadline's message: how far the run got and what it was waiting for. */
+export function deadlineMessage(timeoutMs: number, finished: number, current: string | undefined): string {
+  return (
+    `jwt-proxy-contract: gave up at the ${timeoutMs / 1000} s deadline (--timeout)` +
+    `${current === undefined ? '' : ` while running "${current}"`}: the stack under test did not answer in time; ` +
+    `${finished} case(s) finished, the rest did not run`
+  );
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -150,8 +221,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Started from inside a node:test run, the suites would report to that run instead of to ours.
   delete process.env.NODE_TEST_CONTEXT;
   Object.assign(process.env, options.env);
+  const limits: RunLimits = { deadline: AbortSignal.timeout(options.timeoutMs), caseTimeoutMs: options.caseTimeoutMs, current: undefined };
   const results: CaseResult[] = [];
-  for (const side of options.sides) results.push(...(await runSide(side)));
+  for (const side of options.sides) {
+    if (limits.deadline.aborted) break;
+    results.push(...(await runSide(side, limits)));
+  }
   console.log(formatReport(results, OpenApiContract.load().version));
+  if (limits.deadline.aborted) {
+    console.error(deadlineMessage(options.timeoutMs, results.length, limits.current));
+    return 1;
+  }
   return results.some((r) => r.outcome === 'fail') || results.length === 0 ? 1 : 0;
 }

@@ -12,12 +12,15 @@
  *
  * Every set written is checked with the proxy's own parser first, and written
  * through a temporary file and a rename, so a proxy reloading on SIGHUP never
- * reads half a file. Without --out the set goes to stdout.
+ * reads half a file. Without --out the set goes to stdout. The checks are the
+ * proxy's: a set with a weak key (an RSA exponent other than 65537, an HMAC key
+ * made of a public key of the set) is never written (issue #21, item 8).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { generateJwk } from './jwk-generate.js';
 import type { Jwk } from './jwk-generate.js';
+import { readKeyFileTextSync } from '../src/jwk-set-file.js';
 import { JWK_ALGORITHMS, PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
 import type { JwkAlgorithm } from '../src/jwk-set.js';
 
@@ -31,7 +34,10 @@ class UsageError extends Error {}
 
 function readSet(path: string | undefined): Jwk[] {
   if (path === undefined) throw new UsageError('--in FILE is required');
-  const document = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
+  // The proxy's own read: a regular file under the cap, so a FIFO as --in fails instead of hanging (issue #21).
+  const read = readKeyFileTextSync(path);
+  if ('problem' in read) throw new Error(read.problem);
+  const document = JSON.parse(read.text) as { keys?: unknown };
   if (!Array.isArray(document.keys)) throw new UsageError(`${path} is not a JWK Set (no "keys" array)`);
   return document.keys as Jwk[];
 }

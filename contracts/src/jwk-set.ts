@@ -9,7 +9,14 @@
  *   RS256, PS256   kty "RSA", modulus at least 2048 bits (RFC 7518 §3.3, §3.5)
  *   ES256, ES384   kty "EC" on P-256 / P-384 (RFC 7518 §3.4)
  * Pinning each key to one alg is what keeps a verifier from being talked into
- * another algorithm with the same key material (RFC 8725 §3.1).
+ * another algorithm with the same key material (RFC 8725 §3.1). Two more
+ * refusals close what pinning leaves open (issue #21, item 8):
+ *   - an RSA public exponent other than 65537: e = 1 makes every "signature"
+ *     equal to its message, so anyone forges (RFC 8017 §3.1 allows any odd e;
+ *     we allow only the one every key generator uses);
+ *   - an oct key whose bytes are a public key of the same set (PEM, DER, JWK
+ *     text): a verifier that once fell for alg confusion would accept HMAC
+ *     tokens made with public material (RFC 8725 §2.1).
  *
  * Every problem names the key by index and kid; no problem ever echoes key material.
  */
@@ -27,6 +34,8 @@ export const MIN_HMAC_KEY_BYTES: Readonly<Record<'HS256' | 'HS384' | 'HS512', nu
 });
 /** RFC 7518 §3.3 / §3.5: RSA keys of at least 2048 bits. */
 export const MIN_RSA_BITS = 2048;
+/** The only RSA public exponent accepted (F4, "AQAB"); issue #21 item 8. */
+export const RSA_PUBLIC_EXPONENT = 65537n;
 
 const KTY_OF: Readonly<Record<JwkAlgorithm, 'oct' | 'RSA' | 'EC'>> = Object.freeze({
   HS256: 'oct',
@@ -89,7 +98,7 @@ export function parseJwkSet(text: string, options: JwkSetOptions): JwkSetParse {
   }
   if (document.keys.length === 0) return { problems: ['must hold at least one key in "keys"'] };
   const problems: string[] = [];
-  const keys: SetKey[] = [];
+  const keys: IndexedKey[] = [];
   const seen = new Set<string>();
   document.keys.forEach((entry: unknown, index) => {
     const parsed = parseJwk(entry, index, options.signing && index === 0);
@@ -102,9 +111,59 @@ export function parseJwkSet(text: string, options: JwkSetOptions): JwkSetParse {
       return;
     }
     seen.add(parsed.kid);
-    keys.push(parsed);
+    keys.push({ index, key: parsed });
   });
-  return problems.length > 0 ? { problems } : { keys: Object.freeze(keys) };
+  problems.push(...confusionProblems(keys));
+  return problems.length > 0 ? { problems } : { keys: Object.freeze(keys.map(({ key }) => key)) };
+}
+
+interface IndexedKey {
+  readonly index: number;
+  readonly key: SetKey;
+}
+
+const nameOf = ({ index, key }: IndexedKey): string => `keys[${index}] (kid ${JSON.stringify(key.kid)})`;
+
+/** Every oct key whose bytes are the material of an asymmetric key in the same set (RFC 8725 §2.1). */
+function confusionProblems(keys: readonly IndexedKey[]): string[] {
+  const asymmetric = keys.filter(({ key }) => key.kty !== 'oct');
+  if (asymmetric.length === 0) return [];
+  const problems: string[] = [];
+  for (const hmac of keys.filter(({ key }) => key.kty === 'oct')) {
+    const material = publicKeyIn(hmac.key.verifyKey.export());
+    const twin = material === undefined ? undefined : asymmetric.find(({ key }) => key.verifyKey.equals(material));
+    if (twin !== undefined) {
+      problems.push(
+        `${nameOf(hmac)}: the HMAC key's bytes are the public key of ${nameOf(twin)} (as PEM, DER or JWK text); ` +
+          'anyone holding that public key could make tokens this key verifies (algorithm confusion, RFC 8725 §2.1)',
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * The public key these bytes encode, in any form a verifier might have been
+ * handed: PEM (SPKI, PKCS#1, or a private key's public half), DER (SPKI or
+ * PKCS#1), or JWK JSON text. Parsing rather than comparing text catches every
+ * spelling: other line breaks, member order, whitespace.
+ */
+function publicKeyIn(bytes: Buffer): KeyObject | undefined {
+  const text = bytes.toString('utf8');
+  const attempts: ReadonlyArray<() => KeyObject> = [
+    () => createPublicKey({ key: bytes, format: 'pem' }),
+    () => createPublicKey({ key: bytes, format: 'der', type: 'spki' }),
+    () => createPublicKey({ key: bytes, format: 'der', type: 'pkcs1' }),
+    () => createPublicKey({ key: JSON.parse(text) as JsonWebKey, format: 'jwk' }),
+  ];
+  for (const attempt of attempts) {
+    try {
+      return attempt();
+    } catch {
+      // Not this form; the next one may fit.
+    }
+  }
+  return undefined;
 }
 
 /** One key; a string is the problem with it. */
@@ -155,6 +214,11 @@ function asymmetricKey(jwk: JwkObject, name: string, alg: JwkAlgorithm): Built |
   if (jwk.kty === 'RSA') {
     const bits = details?.modulusLength ?? 0;
     if (bits < MIN_RSA_BITS) return `${name}: the RSA key is too weak: ${bits} bits, at least ${MIN_RSA_BITS} needed for ${alg} (RFC 7518 §3.3)`;
+    const exponent = details?.publicExponent;
+    if (exponent !== RSA_PUBLIC_EXPONENT) {
+      const shown = exponent !== undefined && exponent <= 0xffffffffn ? String(exponent) : 'a larger value';
+      return `${name}: the RSA public exponent must be ${RSA_PUBLIC_EXPONENT} ("e": "AQAB"), got ${shown}; e = 1 or a small e lets anyone forge signatures`;
+    }
   } else if (jwk.crv !== CURVE_OF[alg]) {
     return `${name}: alg ${alg} needs crv "${CURVE_OF[alg]}", got ${JSON.stringify(jwk.crv) ?? 'none'}`;
   }

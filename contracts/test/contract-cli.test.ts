@@ -12,10 +12,12 @@ const BIN = fileURLToPath(new URL('../../../contracts/bin/jwt-proxy-contract.js'
 const CLI_TIMEOUT_MS = 120_000;
 
 test('parseCliArgs maps the URLs to the suites variables and checks what each side needs', () => {
-  assert.deepEqual(parseCliArgs(['--proxy', 'http://p:1', '--mock', 'http://m:2']), { sides: ['provider', 'consumer'], env: { PROXY_URL: 'http://p:1', MOCK_URL: 'http://m:2' } });
+  const deadlines = { timeoutMs: 60_000, caseTimeoutMs: 30_000 };
+  assert.deepEqual(parseCliArgs(['--proxy', 'http://p:1', '--mock', 'http://m:2']), { sides: ['provider', 'consumer'], env: { PROXY_URL: 'http://p:1', MOCK_URL: 'http://m:2' }, ...deadlines });
   assert.deepEqual(parseCliArgs(['--only', 'consumer', '--mock', 'http://m:2', '--mock-strict', 'http://s:3']), {
     sides: ['consumer'],
     env: { MOCK_URL: 'http://m:2', MOCK_STRICT_URL: 'http://s:3' },
+    ...deadlines,
   });
   assert.equal(parseCliArgs(['--only', 'provider', '--mock', 'http://m:2']), '--proxy is required for the provider suite (or --only consumer)');
   assert.equal(parseCliArgs(['--proxy', 'http://p:1']), '--mock is required');

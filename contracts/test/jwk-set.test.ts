@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
 import { PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
 import type { JwkSetParse } from '../src/jwk-set.js';
 import { loadProfileVectors } from '../testing/golden-vectors.js';
@@ -91,4 +92,52 @@ test('keys after the first may be public-only (published for verifiers), and a v
   assert.equal(signer.keys[1]?.signingKey, undefined);
   const verifier = parseJwkSet(set(withoutPrivate(byKid('vector-rs256'))), { signing: false });
   assert.ok('keys' in verifier);
+});
+
+// Issue #21 item 8: weak RSA exponents and HMAC keys made of a public key of the same set.
+test('refuses an RSA public exponent other than 65537, public-only or with its private part', () => {
+  const rsa = byKid('vector-rs256');
+  const exponentOne = set(oct(64, 'h', 'HS512'), { ...withoutPrivate(rsa), e: 'AQ' });
+  assert.deepEqual(problemsOf(parseJwkSet(exponentOne, { signing: true })), [
+    'keys[1] (kid "vector-rs256"): the RSA public exponent must be 65537 ("e": "AQAB"), got 1; e = 1 or a small e lets anyone forge signatures',
+  ]);
+  const three = generateKeyPairSync('rsa', { modulusLength: 2048, publicExponent: 3 }).privateKey.export({ format: 'jwk' });
+  assert.match(problemsOf(parseJwkSet(set({ ...three, kid: 'e3', alg: 'RS256' }), { signing: true }))[0] ?? '', /^keys\[0\] \(kid "e3"\): the RSA public exponent must be 65537 .*got 3;/);
+  const big = { ...withoutPrivate(rsa), e: Buffer.from('0100000001', 'hex').toString('base64url') };
+  assert.match(problemsOf(parseJwkSet(set(big), { signing: false }))[0] ?? '', /got a larger value;/);
+});
+
+/** The forms a verifier may hold a public key in, each as the bytes of an oct key. */
+function publicForms(jwk: Record<string, unknown>): ReadonlyArray<[string, Buffer]> {
+  const key = createPublicKey({ key: withoutPrivate(jwk) as JsonWebKey, format: 'jwk' });
+  const forms: Array<[string, Buffer]> = [
+    ['SPKI PEM', Buffer.from(key.export({ format: 'pem', type: 'spki' }))],
+    ['SPKI PEM without its last newline', Buffer.from(String(key.export({ format: 'pem', type: 'spki' })).trimEnd())],
+    ['SPKI DER', key.export({ format: 'der', type: 'spki' })],
+    ['JWK text', Buffer.from(JSON.stringify(key.export({ format: 'jwk' })))],
+    ['JWK text with the published members', Buffer.from(JSON.stringify(withoutPrivate(jwk), null, 2))],
+  ];
+  if (jwk.kty === 'RSA') {
+    forms.push(['PKCS#1 PEM', Buffer.from(key.export({ format: 'pem', type: 'pkcs1' }))], ['PKCS#1 DER', key.export({ format: 'der', type: 'pkcs1' })]);
+  }
+  return forms;
+}
+
+for (const kid of ['vector-rs256', 'vector-es256']) {
+  for (const [form, bytes] of publicForms(byKid(kid))) {
+    test(`refuses an HMAC key whose bytes are the ${form} of ${kid} in the same set`, () => {
+      const hmac = { kty: 'oct', kid: 'confused', alg: 'HS256', k: bytes.toString('base64url') };
+      for (const text of [set(byKid(kid), hmac), set(hmac, withoutPrivate(byKid(kid)))]) {
+        const problems = problemsOf(parseJwkSet(text, { signing: true }));
+        assert.equal(problems.length, 1, problems.join('\n'));
+        assert.match(problems[0]!, new RegExp(`^keys\\[\\d\\] \\(kid "confused"\\): the HMAC key's bytes are the public key of keys\\[\\d\\] \\(kid "${kid}"\\) \\(as PEM, DER or JWK text\\); .*RFC 8725 §2\\.1\\)$`));
+      }
+    });
+  }
+}
+
+test('accepts an HMAC key made of a public key that is not in the set, and plain random HMAC keys beside public keys', () => {
+  const [, pem] = publicForms(byKid('vector-es384'))[0]!;
+  const text = set(byKid('vector-rs256'), { kty: 'oct', kid: 'other', alg: 'HS256', k: pem.toString('base64url') }, oct(64, 'r', 'HS512'));
+  assert.ok('keys' in parseJwkSet(text, { signing: true }));
 });

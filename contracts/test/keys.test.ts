@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createKeyFolder } from '../testing/key-fixtures.js';
@@ -58,4 +60,32 @@ test('usage errors exit 2 and say what is wrong', () => {
   assert.equal(invalid.status, 2);
   assert.match(invalid.stderr, /the resulting set is not valid: keys\[1\] \(kid "s"\): the HMAC key is too short/);
   assert.equal(keys('public', '--in', `${folder.dir}/missing.json`).status, 1);
+});
+
+// Issue #21 items 8 and 9: the CLI checks with the proxy's parser and reads with the proxy's reader.
+test('add refuses a set with an RSA exponent of 1 or an HMAC key made of a public key of the set, naming the key', () => {
+  const rsa = `${folder.dir}/rsa.json`;
+  assert.equal(keys('new', '--alg', 'RS256', '--kid', 'r', '--out', rsa).status, 0);
+  const rsaKey = (JSON.parse(readFileSync(rsa, 'utf8')) as { keys: Record<string, string>[] }).keys[0]!;
+  const publicKey = Object.fromEntries(Object.entries(rsaKey).filter(([name]) => !PRIVATE_JWK_MEMBERS.includes(name)));
+  const weak = folder.write('weak.json', JSON.stringify({ keys: [{ ...publicKey, e: 'AQ' }] }));
+  const refusedWeak = keys('add', '--alg', 'ES256', '--kid', 'n', '--in', weak, '--out', weak);
+  assert.equal(refusedWeak.status, 2);
+  assert.match(refusedWeak.stderr, /keys\[1\] \(kid "r"\): the RSA public exponent must be 65537/);
+  const pem = createPublicKey({ key: publicKey as JsonWebKey, format: 'jwk' }).export({ format: 'pem', type: 'spki' });
+  const confused = folder.write('confused.json', JSON.stringify({ keys: [publicKey, { kty: 'oct', kid: 'c', alg: 'HS256', k: Buffer.from(pem).toString('base64url') }] }));
+  const refusedConfused = keys('add', '--alg', 'ES256', '--kid', 'n', '--in', confused);
+  assert.equal(refusedConfused.status, 2);
+  assert.match(refusedConfused.stderr, /keys\[2\] \(kid "c"\): the HMAC key's bytes are the public key of keys\[1\] \(kid "r"\)/);
+  assert.deepEqual(JSON.parse(readFileSync(weak, 'utf8')), { keys: [{ ...publicKey, e: 'AQ' }] }, 'nothing written');
+});
+
+test('a FIFO or a directory as --in fails at once with exit 1 and the reason', () => {
+  const fifo = `${folder.dir}/in.fifo`;
+  execFileSync('mkfifo', [fifo]);
+  for (const [path, reason] of [[fifo, /in\.fifo is a FIFO; a key file must be a regular file/], [folder.dir, /is a directory; a key file must be a regular file/]] as const) {
+    const run = keys('public', '--in', path);
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, reason);
+  }
 });

@@ -18,6 +18,12 @@ export const LOOPBACK = '127.0.0.1';
 export const EXCHANGE_TIMEOUT_MS = 5_000;
 /** Default budget of one sendRaw (the contract suites go through a whole stack). */
 const SEND_TIMEOUT_MS = 30_000;
+/**
+ * Most bytes one response may bring (64 MiB, far above the suites' largest, a few MiB): a server that
+ * streams a body forever fails the exchange at once instead of filling memory until its deadline
+ * (issue #21, item 10: the contract CLI against such a mock).
+ */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 /** How long sendRaw waits for 100 Continue before sending the body anyway (RFC 9110 §10.1.1 allows it; curl waits 1 s). */
 const CONTINUE_WAIT_MS = 2000;
 
@@ -159,6 +165,8 @@ export interface RawOptions {
    * exchange (default false: a server that answers garbage fails the test). For wire faults.
    */
   readonly lenient?: boolean;
+  /** Most bytes the response may bring before the exchange fails (default MAX_RESPONSE_BYTES). */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -177,6 +185,7 @@ export async function rawExchange(bytes: string | Buffer, options: RawOptions): 
 /** Reads one response from an open socket (see rawExchange; port, host and hangUp are ignored); destroys the socket afterwards. */
 export async function readResponse(socket: Socket, options: Partial<RawOptions>): Promise<RawExchange> {
   const ms = options.timeoutMs ?? EXCHANGE_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? MAX_RESPONSE_BYTES;
   let received = Buffer.alloc(0);
   let parsed: ParsedResponse | undefined;
   const parse = (eof: boolean): void => {
@@ -188,6 +197,11 @@ export async function readResponse(socket: Socket, options: Partial<RawOptions>)
   };
   const result = new Promise<RawExchange>((resolve, reject) => {
     socket.on('data', (chunk: Buffer) => {
+      if (received.length + chunk.length > maxBytes) {
+        reject(new Error(`the response passed ${maxBytes} bytes without ending; a body that never ends is refused`));
+        socket.destroy();
+        return;
+      }
       received = Buffer.concat([received, chunk]);
       try {
         parse(false);

@@ -70,9 +70,27 @@ function onSignals(handler: (signal: string) => void): void {
   process.once('SIGINT', () => handler('SIGINT'));
 }
 
-/** SIGHUP re-reads JWT_KEYS_FILE (issue #12); without a handler it would end the process. */
-function onReloadSignal(reload: () => void): void {
-  process.on('SIGHUP', reload);
+/**
+ * SIGHUP re-reads JWT_KEYS_FILE (issue #12); without a handler it ends the process.
+ * So the handler is the first thing this file installs, before the config is read
+ * and long before listening: a SIGHUP sent right after start killed the process
+ * (issue #21, item 9). Until the app can reload, a SIGHUP is remembered and run once
+ * the reloader is set (the file may have changed since the config read it).
+ */
+function installReloadSignal(): (reload: () => void) => void {
+  let reloader: (() => void) | undefined;
+  let pending = false;
+  process.on('SIGHUP', () => {
+    if (reloader === undefined) pending = true;
+    else reloader();
+  });
+  return (reload) => {
+    reloader = reload;
+    if (pending) {
+      pending = false;
+      reload();
+    }
+  };
 }
 
 async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, reason: string): Promise<never> {
@@ -84,6 +102,8 @@ async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, 
 
 async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
   const app = createApp({ config, now: Date.now, randomId: createNonceSource(), logger });
+  // Before listening (issue #21, item 9): a SIGHUP from now on reloads.
+  onReloadSignal(() => void app.reloadKeys());
   const port = await listen(app, config, logger);
   announce(logger, {
     port,
@@ -98,7 +118,6 @@ async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
     draining = true;
     void drainAndExit(app, config, logger, signal);
   });
-  onReloadSignal(() => app.reloadKeys());
 }
 
 async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
@@ -112,6 +131,10 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   // prom-client answers the primary's aggregation requests from this registry.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([built.metrics.registry]);
+  // The primary relays its SIGHUP; a SIGHUP sent to this worker alone reloads it alone.
+  // Both before listening, as in runSingle (issue #21, item 9).
+  client.onReloadKeys(() => void built.reloadKeys());
+  onReloadSignal(() => void built.reloadKeys());
   await listen(built, config, logger);
   let draining = false;
   const drain = (reason: string): void => {
@@ -121,9 +144,6 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   };
   client.onShutdown(() => drain('primary'));
   onSignals(drain);
-  // The primary relays its SIGHUP; a SIGHUP sent to this worker alone reloads it alone.
-  client.onReloadKeys(() => built.reloadKeys());
-  onReloadSignal(() => built.reloadKeys());
   process.on('disconnect', () => drain('primary gone'));
 }
 
@@ -139,10 +159,12 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
     schedule: unrefTimeout,
   });
   onSignals((signal) => primary.shutdown(signal, 0));
+  // Before the workers are forked, so before anything listens (issue #21, item 9).
   onReloadSignal(() => primary.reloadKeys());
   primary.start();
 }
 
+const onReloadSignal = installReloadSignal();
 const config = loadConfig();
 const logger = makeLogger(config);
 // Once per proxy, not once per worker.

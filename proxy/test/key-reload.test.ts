@@ -30,12 +30,12 @@ test('reload: the next token carries the new kid; a bad file keeps the old key, 
   assert.match(await metrics(), /jwt_proxy_signing_key_info\{kid="vector-hs512",alg="HS512"\} 1/);
 
   folder.write('ring.json', jwkSetText([vectorJwk('vector-es384'), vectorJwk('vector-hs512')]));
-  assert.equal(proxy.app.reloadKeys().result, 'reloaded');
+  assert.equal((await proxy.app.reloadKeys()).result, 'reloaded');
   assert.equal(await kidOfNextToken(), 'vector-es384/ES384');
 
   folder.write('ring.json', '{"keys": [{"kty": "oct", "kid": "bad", "alg": "HS512", "k": "c2hvcnQ"}]}');
   const logsBefore = proxy.logs.length;
-  assert.equal(proxy.app.reloadKeys().result, 'failed');
+  assert.equal((await proxy.app.reloadKeys()).result, 'failed');
   assert.equal(await kidOfNextToken(), 'vector-es384/ES384');
   const errors = proxy.logs.slice(logsBefore).filter((line) => line.level === 50);
   assert.equal(errors.length, 1);
@@ -54,7 +54,7 @@ test('reload: the next token carries the new kid; a bad file keeps the old key, 
 test('reload without JWT_KEYS_FILE changes nothing and counts nothing; the active key shows an empty kid', async (t) => {
   const proxy = await startProxy({});
   t.after(() => proxy.close());
-  assert.equal(proxy.app.reloadKeys().result, 'no-file');
+  assert.equal((await proxy.app.reloadKeys()).result, 'no-file');
   const text = (await request(proxy.port, { path: '/metrics' })).text;
   assert.match(text, /jwt_proxy_key_reloads_total 0/);
   assert.match(text, /jwt_proxy_key_reload_failures_total 0/);

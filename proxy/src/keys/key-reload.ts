@@ -10,11 +10,16 @@ import type { KeyRing, ReloadOutcome } from './key-ring.js';
 import type { ProxyMetrics } from '../observe/metrics.js';
 import { setSigningKey } from '../observe/metrics.js';
 
-export type KeyReloader = () => ReloadOutcome;
+/** Resolves once the file is read and the outcome logged; never rejects. */
+export type KeyReloader = () => Promise<ReloadOutcome>;
 
 export function createKeyReloader(ring: KeyRing, metrics: ProxyMetrics, logger: Logger): KeyReloader {
-  return () => {
-    const outcome = ring.reload();
+  return async () => {
+    const outcome = await ring.reload().catch((error: unknown): ReloadOutcome => ({
+      result: 'failed',
+      reason: error instanceof Error ? error.message : String(error),
+      kid: ring.current.kid,
+    }));
     switch (outcome.result) {
       case 'reloaded':
         metrics.keyReloads.inc();

@@ -7,10 +7,14 @@
  * `reload()` (SIGHUP, see main.ts) re-reads the file and swaps the whole state
  * in one assignment: a request signs with the old or the new key, never with
  * half of each, and none fails. A file that does not read or parse leaves the
- * old keys in place and says why.
+ * old keys in place and says why. The file is read as jwk-set-file.ts reads it:
+ * a regular file only, at most MAX_KEY_FILE_BYTES, and on reload without
+ * blocking the event loop, so /healthz answers while a FIFO sits in the file's
+ * place (issue #21, item 9).
  */
 import { createSecretKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readKeyFileText, readKeyFileTextSync } from '../../../contracts/src/jwk-set-file.js';
+import type { KeyFileText } from '../../../contracts/src/jwk-set-file.js';
 import { parseJwkSet } from '../../../contracts/src/jwk-set.js';
 import type { SetKey } from '../../../contracts/src/jwk-set.js';
 import type { SigningKey, SigningKeySource } from './signer.js';
@@ -22,17 +26,20 @@ export type KeySetting =
 
 export type KeyFileRead = { readonly keys: readonly SetKey[] } | { readonly problem: string };
 
-/** Reads and parses a JWK Set file for signing; the problem names the file's trouble or each bad key. */
-export function readKeyFile(path: string, read: (path: string) => string = (p) => readFileSync(p, 'utf8')): KeyFileRead {
-  let text: string;
-  try {
-    text = read(path);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { problem: `cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}` };
-  }
-  const parsed = parseJwkSet(text, { signing: true });
+function parseSigningSet(path: string, read: KeyFileText): KeyFileRead {
+  if ('problem' in read) return read;
+  const parsed = parseJwkSet(read.text, { signing: true });
   return 'problems' in parsed ? { problem: `${path}: ${parsed.problems.join('; ')}` } : { keys: parsed.keys };
+}
+
+/** Reads and parses a JWK Set file for signing, at start; the problem names the file's trouble or each bad key. */
+export function readKeyFile(path: string): KeyFileRead {
+  return parseSigningSet(path, readKeyFileTextSync(path));
+}
+
+/** The same, off the event loop: what a reload uses. */
+export async function readKeyFileAsync(path: string): Promise<KeyFileRead> {
+  return parseSigningSet(path, await readKeyFileText(path));
 }
 
 export type ReloadOutcome =
@@ -56,9 +63,10 @@ function stateOf(keys: readonly SetKey[]): RingState {
 export class KeyRing implements SigningKeySource {
   #state: RingState;
   readonly #path: string | undefined;
-  readonly #read: ((path: string) => string) | undefined;
+  /** The reload under way: reloads run one after another, so the last SIGHUP's file is the one that stays. */
+  #reloading: Promise<unknown> = Promise.resolve();
 
-  constructor(setting: KeySetting, read?: (path: string) => string) {
+  constructor(setting: KeySetting) {
     if (setting.source === 'secret') {
       this.#state = { signing: { alg: 'HS512', kid: undefined, key: createSecretKey(setting.key) }, keys: [] };
       this.#path = undefined;
@@ -66,7 +74,6 @@ export class KeyRing implements SigningKeySource {
       this.#state = stateOf(setting.keys);
       this.#path = setting.path;
     }
-    this.#read = read;
   }
 
   /** The key new tokens are signed with. */
@@ -79,12 +86,18 @@ export class KeyRing implements SigningKeySource {
     return this.#state.keys;
   }
 
-  /** Re-reads JWT_KEYS_FILE; on any problem the old keys stay. */
-  reload(): ReloadOutcome {
-    if (this.#path === undefined) return { result: 'no-file' };
-    const read = readKeyFile(this.#path, this.#read);
-    if ('problem' in read) return { result: 'failed', reason: read.problem, kid: this.current.kid };
-    this.#state = stateOf(read.keys);
-    return { result: 'reloaded', kid: this.current.kid, keys: read.keys.length };
+  /** Re-reads JWT_KEYS_FILE; on any problem the old keys stay. Requests keep being signed while it reads. */
+  reload(): Promise<ReloadOutcome> {
+    const path = this.#path;
+    if (path === undefined) return Promise.resolve({ result: 'no-file' });
+    const next = this.#reloading.then(async (): Promise<ReloadOutcome> => {
+      const read = await readKeyFileAsync(path);
+      if ('problem' in read) return { result: 'failed', reason: read.problem, kid: this.current.kid };
+      this.#state = stateOf(read.keys);
+      return { result: 'reloaded', kid: this.current.kid, keys: read.keys.length };
+    });
+    // A reload that threw must not stop the ones queued after it.
+    this.#reloading = next.catch(() => undefined);
+    return next;
   }
 }

@@ -86,20 +86,26 @@ test('rotates A -> A+B (B signs) -> B under load: no failed request, every token
   const failures: string[] = [];
   let sent = 0;
   let overlapCheck: Promise<Outcome> | undefined;
+  // A reload reads the file off the event loop (issue #21); no loop sends while one runs,
+  // so, as with the synchronous reload before, only requests already in flight carry the old key.
+  let reloading: Promise<void> = Promise.resolve();
+  const reloadTo = (keys: Parameters<typeof jwkSetText>[0]): Promise<void> => {
+    folder.write('keys.json', jwkSetText(keys));
+    return app.reloadKeys().then((outcome) => assert.equal(outcome.result, 'reloaded'));
+  };
   const afterResponse = (): void => {
     if (outcomes.length === SWITCH_TO_AB) {
-      folder.write('keys.json', jwkSetText([b, a]));
-      assert.equal(app.reloadKeys().result, 'reloaded');
-      // A token A signed, sent straight to the mock while both keys are published.
-      overlapCheck = post(agent, Number(mock.url.port), '/overlap', signWith(a));
+      reloading = reloadTo([b, a]).then(() => {
+        // A token A signed, sent straight to the mock while both keys are published.
+        overlapCheck = post(agent, Number(mock.url.port), '/overlap', signWith(a));
+      });
     }
-    if (outcomes.length === SWITCH_TO_B) {
-      folder.write('keys.json', jwkSetText([b]));
-      assert.equal(app.reloadKeys().result, 'reloaded');
-    }
+    if (outcomes.length === SWITCH_TO_B) reloading = reloadTo([b]);
   };
   const loop = async (): Promise<void> => {
     while (sent < TOTAL) {
+      await reloading;
+      if (sent >= TOTAL) break;
       sent += 1;
       try {
         outcomes.push(await post(agent, proxyPort, `/rotate/${sent}`));
@@ -111,6 +117,7 @@ test('rotates A -> A+B (B signs) -> B under load: no failed request, every token
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, loop));
+  await reloading;
 
   assert.deepEqual(failures, []);
   assert.equal(outcomes.length, TOTAL);
