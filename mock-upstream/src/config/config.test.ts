@@ -65,6 +65,8 @@ function usesDocumentedDefaults(): void {
     allowedHosts: new Set(['localhost', '127.0.0.1', '::1', 'mock-upstream', 'mock-strict']),
     sseBufferBytes: 1_048_576,
     faultSeed: undefined,
+    maxStubs: 200,
+    maxStubBytes: 131_072,
   });
   assert.equal(config.token.header, 'x-my-jwt');
   assert.equal(config.token.secretEncoding, 'utf8');
