@@ -117,6 +117,7 @@ describe('copy as curl, pasted into an interactive bash', { skip }, () => {
       const arrived = await entries(path);
       assert.equal(arrived.length, 2, `the original and exactly one replay; transcript:\n${transcript}`);
       assert.equal(arrived[0]?.body.sha256, arrived[1]?.body.sha256, 'the replay carries the same body bytes');
+      // eslint-disable-next-line no-control-regex -- looking for raw control bytes is the point
       assert.doesNotMatch(command, /[\x00-\x08\x0b-\x1f\x7f]/, 'no raw control byte in the command');
     });
 
