@@ -65,7 +65,7 @@ function usesDocumentedDefaults(): void {
     allowedHosts: new Set(['localhost', '127.0.0.1', '::1', 'mock-upstream', 'mock-strict']),
     sseBufferBytes: 1_048_576,
     faultSeed: undefined,
-    maxStubs: 200,
+    maxStubs: 100,
     maxStubBytes: 131_072,
   });
   assert.equal(config.token.header, 'x-my-jwt');
