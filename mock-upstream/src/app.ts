@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Server {
   const { verify, diagnose } = createTokenCheck(config, journal);
   const events = new EventHub({ bufferLimit: config.sseBufferBytes, warn });
   const waiters = new Waiters();
-  const stubs = new StubStore();
+  const stubs = new StubStore(config.maxStubs);
   const assets = loadAssets(deps.webDir, warn);
   const api = { config, journal, stubs, events, waiters, assets, randomId };
   const recordRequest = createRecorder({ config, now, randomId, logger, random, verify, diagnose, journal, stubs, events, waiters });

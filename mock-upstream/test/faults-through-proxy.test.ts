@@ -151,6 +151,7 @@ describe('faults through the proxy', () => {
   it('a stub fault applies through the proxy like the header (reset -> 502)', async () => {
     const created = await getJson<{ id: string }>(`${mock.base}/__mock/stubs`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ path: '/fault/stubbed', fault: { type: 'reset' }, times: 1 }),
     });
     assert.equal(created.status, 201);

@@ -116,17 +116,76 @@ describe('stubs (/__mock/stubs)', () => {
     });
   }
 
-  it('answers 400 STUB_INVALID given a body that is not JSON, and 413 given one over the limit', async () => {
-    const notJson = await getJson<ErrorBody>(`${mock.base}/__mock/stubs`, { method: 'POST', body: '{nope' });
+  it('answers 400 STUB_INVALID given a JSON-typed body that is not JSON', async () => {
+    const notJson = await getJson<ErrorBody>(`${mock.base}/__mock/stubs`, { method: 'POST', body: '{nope', headers: { 'content-type': 'application/json' } });
     assert.equal(notJson.status, 400);
     assert.deepEqual(notJson.body, { error: { code: 'STUB_INVALID', message: '(the whole value): is not JSON' } });
-    const small = await startMock({ MOCK_BODY_LIMIT: '0' });
-    try {
-      const big = await getJson<ErrorBody>(`${small.base}/__mock/stubs`, { method: 'POST', body: JSON.stringify({ body: 'x'.repeat(70_000) }) });
-      assert.equal(big.status, 413);
-      assert.equal(big.body.error.code, 'STUB_TOO_LARGE');
-    } finally {
-      await small.close();
-    }
+  });
+
+  // Issue #21, item 1: a cross-origin page can POST text/plain (a "simple" request) without a preflight.
+  for (const type of [undefined, 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp']) {
+    it(`answers 415 UNSUPPORTED_MEDIA_TYPE and plants nothing given a valid stub sent as ${type ?? 'no Content-Type'}`, async () => {
+      const refused = await getJson<ErrorBody>(`${mock.base}/__mock/stubs`, {
+        method: 'POST',
+        body: new TextEncoder().encode(JSON.stringify({ path: '/x', headers: { 'content-type': 'text/html' }, body: '<script>1</script>' })),
+        headers: type === undefined ? {} : { 'content-type': type },
+      });
+      assert.equal(refused.status, 415);
+      assert.equal(refused.body.error.code, 'UNSUPPORTED_MEDIA_TYPE');
+      assert.deepEqual((await getJson<{ stubs: unknown[] }>(`${mock.base}/__mock/stubs`)).body.stubs, [], 'nothing defined');
+    });
+  }
+
+  it('accepts application/json with parameters, in any case', async () => {
+    const created = await getJson<StubView>(`${mock.base}/__mock/stubs`, { method: 'POST', body: '{}', headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    assert.equal(created.status, 201);
+  });
+
+  it('stub answers are sandboxed documents (CSP sandbox) unless the stub sets its own CSP; the echo too', async () => {
+    await define({ path: '/html', headers: { 'content-type': 'text/html' }, body: '<script>1</script>' });
+    await define({ path: '/own-csp', headers: { 'Content-Security-Policy': "script-src 'none'" }, body: 'x' });
+    await define({ path: '/echoed-with-status', status: 201 });
+    assert.equal((await fetch(`${mock.base}/html`)).headers.get('content-security-policy'), 'sandbox');
+    assert.equal((await fetch(`${mock.base}/own-csp`)).headers.get('content-security-policy'), "script-src 'none'");
+    assert.equal((await fetch(`${mock.base}/echoed-with-status`)).headers.get('content-security-policy'), 'sandbox');
+    assert.equal((await fetch(`${mock.base}/no-stub`)).headers.get('content-security-policy'), 'sandbox');
+  });
+});
+
+// Issue #21, item 3: 1,200 stubs of 149 KB were all accepted (RSS 90 -> 434 MB).
+describe('stub limits (MOCK_MAX_STUBS, MOCK_MAX_STUB_BYTES)', () => {
+  let mock: Mock;
+  before(async () => {
+    mock = await startMock({ MOCK_MAX_STUBS: '3', MOCK_MAX_STUB_BYTES: '1024' });
+  });
+  after(() => mock.close());
+
+  const post = (body: string): Promise<{ status: number; body: StubView & ErrorBody }> =>
+    getJson(`${mock.base}/__mock/stubs`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+
+  it('answers 413 STUB_TOO_LARGE given a definition one byte over MOCK_MAX_STUB_BYTES, and accepts one at it', async () => {
+    const at = JSON.stringify({ body: 'x'.repeat(1024 - '{"body":""}'.length) });
+    assert.equal(at.length, 1024);
+    const accepted = await post(at);
+    assert.equal(accepted.status, 201);
+    const over = await post(JSON.stringify({ body: 'x'.repeat(1025 - '{"body":""}'.length) }));
+    assert.equal(over.status, 413);
+    assert.equal(over.body.error.code, 'STUB_TOO_LARGE');
+    assert.match(over.body.error.message, /over 1024 bytes \(MOCK_MAX_STUB_BYTES\)/);
+    await fetch(`${mock.base}/__mock/stubs/${accepted.body.id}`, { method: 'DELETE' });
+  });
+
+  it('answers 409 TOO_MANY_STUBS past MOCK_MAX_STUBS (spent stubs count until deleted), and accepts again after a DELETE', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(JSON.stringify({ path: `/s${i}`, times: 1 }))).status);
+    assert.deepEqual(statuses, [201, 201, 201, 409, 409]);
+    const refused = await post('{}');
+    assert.equal(refused.body.error.code, 'TOO_MANY_STUBS');
+    assert.match(refused.body.error.message, /3 stubs are defined \(MOCK_MAX_STUBS\)/);
+    await fetch(`${mock.base}/s0`);
+    assert.equal((await post('{}')).status, 409, 'a spent stub still counts');
+    assert.equal((await getJson<{ stubs: unknown[] }>(`${mock.base}/__mock/stubs`)).body.stubs.length, 3);
+    await fetch(`${mock.base}/__mock/stubs`, { method: 'DELETE' });
+    assert.equal((await post('{}')).status, 201);
   });
 });

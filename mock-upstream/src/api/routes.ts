@@ -8,12 +8,13 @@ import { serveAsset } from '../web/assets.js';
 import type { Asset } from '../web/assets.js';
 import { bodyBytes, readSmallBody } from '../record/body.js';
 import type { MockConfig } from '../config/config.js';
+import { isJsonBody } from '../http/cross-site-guard.js';
 import { JSON_HEADERS, sendError, sendJson } from '../http/errors.js';
 import type { EventHub } from '../record/events.js';
 import { toCurl } from './export-curl.js';
-import { toHar } from './export-har.js';
+import { writeHar } from './export-har.js';
 import type { Journal, JournalEntry } from '../record/journal.js';
-import { writeJsonArray } from './json-stream.js';
+import { writeJsonArray } from '../http/json-stream.js';
 import { DEFAULT_WAIT_MS, LIST_PARAMS, parseQuery, SESSION_PARAMS, WAIT_PARAMS } from './query.js';
 import type { MockQuery, QueryParam } from './query.js';
 import { describeStub, parseStub } from '../stubs/stubs.js';
@@ -28,11 +29,6 @@ export interface ApiContext {
   readonly waiters: Waiters;
   readonly assets: ReadonlyMap<string, Asset>;
   readonly randomId: () => string;
-}
-
-/** Largest stub definition accepted: a body up to MOCK_BODY_LIMIT, base64-encoded, plus room for the rest. */
-function stubLimit(config: MockConfig): number {
-  return Math.ceil((config.bodyLimit * 4) / 3) + 65_536;
 }
 
 export interface ApiRequest {
@@ -119,17 +115,17 @@ async function requests(ctx: ApiContext, call: ApiRequest): Promise<void> {
   await writeJsonArray(res, '{"requests":[', entries, ']}');
 }
 
-function har(ctx: ApiContext, call: ApiRequest): void {
+async function har(ctx: ApiContext, call: ApiRequest): Promise<void> {
   if (!allow(call.res, call.method, ['GET', 'HEAD'])) return;
   const query = listQuery(ctx, call, LIST_PARAMS);
   if (query === undefined) return;
-  const body = Buffer.from(JSON.stringify(toHar(ctx.journal.list(query), originOf(call.req))));
-  call.res.writeHead(200, {
-    ...JSON_HEADERS,
-    'content-length': body.length,
-    'content-disposition': 'attachment; filename="mock-upstream.har"',
-  });
-  call.res.end(body);
+  call.res.writeHead(200, { ...JSON_HEADERS, 'content-disposition': 'attachment; filename="mock-upstream.har"' });
+  if (call.method === 'HEAD') {
+    call.res.end();
+    return;
+  }
+  // References only; each HAR entry is built and serialised as the client takes it.
+  await writeHar(call.res, ctx.journal.list(query), originOf(call.req));
 }
 
 function wait(ctx: ApiContext, call: ApiRequest): void {
@@ -190,30 +186,9 @@ function downloadBody(res: ServerResponse, entry: JournalEntry): void {
 }
 
 async function stubsRoute(ctx: ApiContext, call: ApiRequest): Promise<void> {
-  const { req, res, method } = call;
+  const { res, method } = call;
   if (!allow(res, method, ['GET', 'HEAD', 'POST', 'DELETE'])) return;
-  if (method === 'POST') {
-    if (queryOf(call, []) === undefined) return;
-    const body = await readSmallBody(req, stubLimit(ctx.config));
-    if (body === undefined) {
-      sendError(res, 'STUB_TOO_LARGE');
-      return;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(body.toString('utf8'));
-    } catch {
-      sendError(res, 'STUB_INVALID', '(the whole value): is not JSON');
-      return;
-    }
-    const definition = parseStub(value);
-    if ('problem' in definition) {
-      sendError(res, 'STUB_INVALID', definition.problem);
-      return;
-    }
-    sendJson(res, 201, describeStub(ctx.stubs.add(definition, ctx.randomId())));
-    return;
-  }
+  if (method === 'POST') return createStub(ctx, call);
   const query = queryOf(call, SESSION_PARAMS);
   if (query === undefined) return;
   if (method === 'DELETE') {
@@ -222,6 +197,49 @@ async function stubsRoute(ctx: ApiContext, call: ApiRequest): Promise<void> {
     return;
   }
   sendJson(res, 200, { stubs: ctx.stubs.list(query.session).map(describeStub) });
+}
+
+/**
+ * POST /__mock/stubs, in order: JSON only (415: a cross-origin page can send text/plain without a
+ * CORS preflight, issue #21), room for one more (409 TOO_MANY_STUBS), size (413), then the schema.
+ */
+async function createStub(ctx: ApiContext, call: ApiRequest): Promise<void> {
+  const { req, res } = call;
+  if (queryOf(call, []) === undefined) return;
+  if (!isJsonBody(req)) {
+    req.resume();
+    sendError(res, 'UNSUPPORTED_MEDIA_TYPE', `send the stub as Content-Type: application/json, not ${JSON.stringify(req.headers['content-type'] ?? '(none)')}`);
+    return;
+  }
+  if (ctx.stubs.full) {
+    req.resume();
+    sendError(res, 'TOO_MANY_STUBS', `${ctx.config.maxStubs} stubs are defined (MOCK_MAX_STUBS); delete some (DELETE /__mock/stubs) first`);
+    return;
+  }
+  const body = await readSmallBody(req, ctx.config.maxStubBytes);
+  if (body === undefined) {
+    sendError(res, 'STUB_TOO_LARGE', `the stub definition is over ${ctx.config.maxStubBytes} bytes (MOCK_MAX_STUB_BYTES)`);
+    return;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    sendError(res, 'STUB_INVALID', '(the whole value): is not JSON');
+    return;
+  }
+  const definition = parseStub(value);
+  if ('problem' in definition) {
+    sendError(res, 'STUB_INVALID', definition.problem);
+    return;
+  }
+  const stub = ctx.stubs.add(definition, ctx.randomId());
+  /* c8 ignore next 4 -- only when another POST filled the store while this body was read */
+  if (stub === undefined) {
+    sendError(res, 'TOO_MANY_STUBS', `${ctx.config.maxStubs} stubs are defined (MOCK_MAX_STUBS); delete some (DELETE /__mock/stubs) first`);
+    return;
+  }
+  sendJson(res, 201, describeStub(stub));
 }
 
 function stubRoute(ctx: ApiContext, call: ApiRequest, rawId: string): void {

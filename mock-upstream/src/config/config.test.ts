@@ -76,6 +76,8 @@ function usesDocumentedDefaults(): void {
     sseBufferBytes: 1_048_576,
     faultSeed: undefined,
     signedMethods: new Set(['POST']),
+    maxStubs: 100,
+    maxStubBytes: 131_072,
   });
   assert.equal(config.token.header, 'x-my-jwt');
   assert.equal(config.token.secretEncoding, 'utf8');

@@ -56,14 +56,25 @@ function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): 
   }
 }
 
+/**
+ * Every recorded answer is a sandboxed document unless its stub sets its own CSP (issue #21, item 1):
+ * a stub's `text/html` shares the mock's origin with /__mock/requests and its signed tokens, and
+ * `sandbox` (without allow-scripts) runs no script and gives the document an opaque origin, so even
+ * a stub planted by mistake reads nothing. A stub that sets Content-Security-Policy chose its page.
+ */
+export const ANSWER_CSP = 'sandbox';
+
 /** The answer before any fault: the stub's status, headers and body, else the echo of the entry. */
 function plannedAnswer(entry: JournalEntry, faults: FaultHeaders, stub: Stub | undefined, extra: Record<string, string>): Answer {
   const status = faults.status ?? stub?.status ?? 200;
   const body = stub === undefined ? undefined : stubBody(stub);
+  const stubHeaders = stub?.headers ?? {};
+  const hasHeader = (wanted: string): boolean => Object.keys(stubHeaders).some((name) => name.toLowerCase() === wanted);
+  const csp: Record<string, string> = hasHeader('content-security-policy') ? {} : { 'content-security-policy': ANSWER_CSP };
   if (body === undefined) {
-    return { status, headers: { ...(stub?.headers ?? {}), ...extra, ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(entry)) };
+    return { status, headers: { ...csp, ...stubHeaders, ...extra, ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(entry)) };
   }
   const defaultType = typeof stub?.body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream';
-  const hasType = Object.keys(stub?.headers ?? {}).some((name) => name.toLowerCase() === 'content-type');
-  return { status, headers: { ...(hasType ? {} : { 'content-type': defaultType }), ...stub?.headers, ...extra }, body };
+  const type: Record<string, string> = hasHeader('content-type') ? {} : { 'content-type': defaultType };
+  return { status, headers: { ...csp, ...type, ...stubHeaders, ...extra }, body };
 }

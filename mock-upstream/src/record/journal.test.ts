@@ -87,6 +87,27 @@ describe('Journal in memory', () => {
     assert.deepEqual(ids(journal.list()), ['4']);
   });
 
+  // Issue #21, item 3: 8,000 distinct 12 KB session names used to stay indexed forever (+227 MB).
+  it('prunes the session index with the journal: many distinct sessions, at most `size` names kept', () => {
+    const journal = new Journal({ size: 10, warn });
+    for (let i = 0; i < 1_000; i++) journal.record({ ...entry(`e${i}`), session: `s${i}-${'x'.repeat(100)}` });
+    assert.equal(journal.sessions, 10);
+    assert.equal(journal.stats(`s999-${'x'.repeat(100)}`).total, 1, 'a kept session still counts');
+    assert.equal(journal.stats(`s0-${'x'.repeat(100)}`).total, 0, 'an evicted session is forgotten');
+  });
+
+  it("keeps a session's counts while any of its entries is kept, including its evicted ones", () => {
+    const journal = new Journal({ size: 3, warn });
+    for (const [id, session] of [['a', 'one'], ['b', 'two'], ['c', 'one'], ['d', 'two'], ['e', 'two']] as const) journal.record({ ...entry(id), session });
+    assert.equal(journal.stats('two').total, 3, 'b was evicted, d and e are kept: all three counted');
+    assert.equal(journal.stats('one').total, 2, 'c is kept');
+    journal.record({ ...entry('f'), session: 'two' });
+    assert.equal(journal.stats('one').total, 0, 'c evicted: the last of session one');
+    assert.equal(journal.sessions, 1);
+    journal.clear('two');
+    assert.equal(journal.sessions, 0);
+  });
+
   it('keeps the newest entry under a repeated id', () => {
     const journal = new Journal({ size: 1, warn });
     journal.record(entry('same', { path: '/old' }));

@@ -73,6 +73,12 @@ interface Counts {
   byCode: Record<VerdictCode, number>;
 }
 
+/** One session's counts and how many of its entries are still kept. */
+interface SessionRecord {
+  readonly counts: Counts;
+  kept: number;
+}
+
 export class Journal {
   readonly #size: number;
   readonly #file: string | undefined;
@@ -84,8 +90,12 @@ export class Journal {
   /** The first kept entry that carried each jti with an otherwise valid token: a replay's first sighting. */
   readonly #firstValidByJti = new Map<string, Slot>();
   #counts: Counts = zeroCounts();
-  /** Counts per session, since start or that session's last clear (small: one record per session name). */
-  readonly #sessionCounts = new Map<string, Counts>();
+  /**
+   * Counts per session, since that session's last clear, while it has a kept entry: pruned with the
+   * journal (issue #21, item 3: 8,000 distinct 12 KB session names were never forgotten, +227 MB),
+   * so it holds at most MOCK_JOURNAL_SIZE names.
+   */
+  readonly #sessions = new Map<string, SessionRecord>();
   #fd: number | undefined;
 
   constructor(options: JournalOptions) {
@@ -95,6 +105,11 @@ export class Journal {
       for (const entry of loadFile(options.file, options.size, options.warn)) this.#keep(entry);
       this.#fd = openSync(options.file, 'a');
     }
+  }
+
+  /** Session names indexed (at most the entries kept). */
+  get sessions(): number {
+    return this.#sessions.size;
   }
 
   /** Entries currently kept. */
@@ -155,7 +170,7 @@ export class Journal {
    * with a session, of that session's entries since its last clear.
    */
   stats(session?: string): JournalStats {
-    const counts = session === undefined ? this.#counts : (this.#sessionCounts.get(session) ?? zeroCounts());
+    const counts = session === undefined ? this.#counts : (this.#sessions.get(session)?.counts ?? zeroCounts());
     return { total: counts.total, byCode: { ...counts.byCode } };
   }
 
@@ -171,7 +186,7 @@ export class Journal {
     this.#byId.clear();
     this.#firstValidByJti.clear();
     this.#counts = zeroCounts();
-    this.#sessionCounts.clear();
+    this.#sessions.clear();
   }
 
   close(): void {
@@ -190,7 +205,7 @@ export class Journal {
     }
     this.#slots = kept;
     this.#start = 0;
-    this.#sessionCounts.delete(session);
+    this.#sessions.delete(session);
     if (this.#fd !== undefined && this.#file !== undefined) {
       // The file must hold what memory holds: rewrite it (a rename, as at load) and append from there.
       closeSync(this.#fd);
@@ -210,9 +225,10 @@ export class Journal {
     }
     count(this.#counts, entry.token.code);
     if (entry.session !== undefined) {
-      let counts = this.#sessionCounts.get(entry.session);
-      if (counts === undefined) this.#sessionCounts.set(entry.session, (counts = zeroCounts()));
-      count(counts, entry.token.code);
+      let record = this.#sessions.get(entry.session);
+      if (record === undefined) this.#sessions.set(entry.session, (record = { counts: zeroCounts(), kept: 0 }));
+      record.kept += 1;
+      count(record.counts, entry.token.code);
     }
     if (this.length > this.#size) {
       const evicted = this.#slots[this.#start];
@@ -232,6 +248,10 @@ export class Journal {
     if (this.#byId.get(slot.entry.id) === slot) this.#byId.delete(slot.entry.id);
     const jti = slot.entry.token.claims?.jti;
     if (typeof jti === 'string' && this.#firstValidByJti.get(jti) === slot) this.#firstValidByJti.delete(jti);
+    const { session } = slot.entry;
+    if (session === undefined) return;
+    const record = this.#sessions.get(session);
+    if (record !== undefined && --record.kept === 0) this.#sessions.delete(session);
   }
 }
 

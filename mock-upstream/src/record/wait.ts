@@ -7,10 +7,13 @@
  * offered to the open waiters once. Entries already recorded count (after
  * `since=` when given). At `timeoutMs` the waiter gets 408 WAIT_TIMEOUT with
  * what matched so far; on shutdown 503 SHUTTING_DOWN; a client that goes away
- * is forgotten with its timer.
+ * is forgotten with its timer. Every answer is streamed entry by entry with backpressure (issue #21,
+ * item 3): a waiter holds references to kept entries, never a serialised copy.
  */
 import type { ServerResponse } from 'node:http';
-import { sendError, sendJson } from '../http/errors.js';
+import { errorBody, JSON_HEADERS, MOCK_ERRORS } from '../http/errors.js';
+import type { MockErrorCode } from '../http/errors.js';
+import { writeJsonArray } from '../http/json-stream.js';
 import type { JournalEntry, JournalFilter } from './journal.js';
 import { matchesFilter } from './journal.js';
 
@@ -39,13 +42,13 @@ export class Waiters {
   /** Starts a wait given the entries that already match; answers at once when they suffice. */
   start(res: ServerResponse, request: WaitRequest, alreadyMatched: JournalEntry[]): void {
     if (alreadyMatched.length >= request.count) {
-      sendJson(res, 200, { requests: alreadyMatched });
+      sendRequests(res, alreadyMatched);
       return;
     }
     const timer = setTimeout(() => {
       this.#finish(waiter);
       const message = `${waiter.matched.length} of ${request.count} matching requests arrived within ${request.timeoutMs} ms`;
-      sendError(res, 'WAIT_TIMEOUT', message, { requests: waiter.matched });
+      sendRequests(res, waiter.matched, { code: 'WAIT_TIMEOUT', message });
     }, request.timeoutMs);
     const waiter: Waiter = { res, request, matched: alreadyMatched, timer };
     this.#open.add(waiter);
@@ -60,7 +63,7 @@ export class Waiters {
       waiter.matched.unshift(entry);
       if (waiter.matched.length >= waiter.request.count) {
         this.#finish(waiter);
-        sendJson(waiter.res, 200, { requests: waiter.matched });
+        sendRequests(waiter.res, waiter.matched);
       }
     }
   }
@@ -69,7 +72,7 @@ export class Waiters {
   releaseAll(): void {
     for (const waiter of this.#open) {
       this.#finish(waiter);
-      sendError(waiter.res, 'SHUTTING_DOWN', undefined, { requests: waiter.matched }, { connection: 'close' });
+      sendRequests(waiter.res, waiter.matched, { code: 'SHUTTING_DOWN' }, { connection: 'close' });
     }
   }
 
@@ -77,4 +80,16 @@ export class Waiters {
     clearTimeout(waiter.timer);
     this.#open.delete(waiter);
   }
+}
+
+/** `{"requests":[...]}` (200), or `{"error":{...},"requests":[...]}` at the code's status, streamed. */
+function sendRequests(
+  res: ServerResponse,
+  matched: readonly JournalEntry[],
+  error?: { code: MockErrorCode; message?: string },
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(error === undefined ? 200 : MOCK_ERRORS[error.code].status, { ...headers, ...JSON_HEADERS });
+  const head = error === undefined ? '{' : `${JSON.stringify(errorBody(error.code, error.message)).slice(0, -1)},`;
+  writeJsonArray(res, `${head}"requests":[`, matched, ']}').catch(() => res.destroy());
 }

@@ -1,7 +1,8 @@
 /**
  * Which path goes where, in order:
  *   /healthz      -> {"status":"ok"}
- *   /__mock/...   -> Host check (MOCK_ALLOWED_HOSTS) -> page, journal API, stubs, SSE (api/routes.ts; never recorded)
+ *   /__mock/...   -> Host check (MOCK_ALLOWED_HOSTS) -> own-origin check (http/cross-site-guard.ts)
+ *                 -> page, journal API, stubs, SSE (api/routes.ts; never recorded)
  *   anything else -> recorded and answered (record/record-request.ts)
  * A handler that throws gets 500 INTERNAL, or its socket destroyed once the head is out.
  */
@@ -9,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiRequest } from '../api/routes.js';
 import type { Logger } from '../config/logger.js';
 import { sendError, sendJson } from '../http/errors.js';
+import { crossSiteProblem } from '../http/cross-site-guard.js';
 import { hostAllowed } from '../http/host-guard.js';
 import type { AllowedHosts } from '../http/host-guard.js';
 import type { RecordRequest } from '../record/record-request.js';
@@ -53,6 +55,12 @@ async function dispatch(options: DispatchOptions, req: IncomingMessage, res: Ser
     if (!hostAllowed(req.headers.host, options.allowedHosts)) {
       req.resume();
       sendError(res, 'HOST_NOT_ALLOWED', `Host ${JSON.stringify(req.headers.host)} is not in MOCK_ALLOWED_HOSTS (DNS rebinding guard)`);
+      return;
+    }
+    const crossSite = crossSiteProblem(req, method);
+    if (crossSite !== undefined) {
+      req.resume();
+      sendError(res, 'CROSS_SITE_REFUSED', crossSite);
       return;
     }
     if (path === '/__mock') {

@@ -64,8 +64,21 @@ export interface StubRequest {
 export class StubStore {
   /** In definition order: the first match wins. */
   readonly #stubs: Stub[] = [];
+  /** MOCK_MAX_STUBS: spent stubs (`times` used up) count until deleted, as they are still listed. */
+  readonly #max: number;
 
-  add(definition: StubDefinition, id: string): Stub {
+  constructor(max: number = Number.POSITIVE_INFINITY) {
+    this.#max = max;
+  }
+
+  /** True when no stub can be added (issue #21: 1,200 stubs of 149 KB took 344 MB). */
+  get full(): boolean {
+    return this.#stubs.length >= this.#max;
+  }
+
+  /** Adds a stub last; undefined when the store is full. */
+  add(definition: StubDefinition, id: string): Stub | undefined {
+    if (this.full) return undefined;
     const stub: Stub = { ...definition, id, used: 0 };
     this.#stubs.push(stub);
     return stub;

@@ -45,6 +45,30 @@ describe('writeJsonArray', () => {
     assert.deepEqual(JSON.parse(chunks.join('')), items);
   });
 
+  it('pulls no further item from a lazy source while the stream is behind, and leaves no listener per wait', async () => {
+    const { sink, pending } = slowSink();
+    let pulled = 0;
+    function* items(): Generator<number> {
+      for (let i = 0; i < 1_000; i++) {
+        pulled += 1;
+        yield i;
+      }
+    }
+    const done = writeJsonArray(sink, '[', items(), ']');
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = pulled;
+    assert.ok(before <= 8, `items are taken only until the 8-byte buffer is full (${before} taken)`);
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(pulled, before, 'no item taken while the stream is behind');
+    for (let i = 0; i < 5_000 && !sink.writableFinished; i++) {
+      pending.splice(0).forEach((release) => release());
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(sink.listenerCount('close') <= 1 + 1, 'one close listener at most while waiting (plus the stream\'s own)');
+    }
+    await done;
+    assert.equal(pulled, 1_000);
+  });
+
   it('stops when the stream closes before draining', async () => {
     const { sink, chunks } = slowSink();
     const done = writeJsonArray(sink, '[', [1, 2, 3], ']');
