@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { RequestCounter } from '../observe/request-counter.js';
-import { logRequest } from '../observe/request-log.js';
+import { createRequestLog } from '../observe/request-log.js';
 import type { Exchange, RequestPass } from './exchange.js';
 import { setOutcome } from './outcome.js';
 import type { UpstreamTimeout } from './upstream-timeout.js';
@@ -23,7 +23,8 @@ export interface CountRequestOptions {
 
 /** Request pass: counts a forwarded request; it is finished, counted and logged when its response closes. */
 export function createCountRequest(options: CountRequestOptions): RequestPass {
-  const { counter, logger, now, upstreamTimeout, onRequestDone } = options;
+  const { counter, now, upstreamTimeout, onRequestDone } = options;
+  const logRequest = createRequestLog(options.logger, now);
 
   function finishExchange(exchange: Exchange): void {
     const { req, res } = exchange;
@@ -36,19 +37,15 @@ export function createCountRequest(options: CountRequestOptions): RequestPass {
     }
     const statusCode = finished || res.headersSent ? res.statusCode : 0;
     counter.finished(req.method, statusCode);
-    logRequest(
-      logger,
-      {
-        method: req.method,
-        url: req.url,
-        status: statusCode,
-        code: exchange.outcome,
-        startedAt: exchange.startedAt,
-        upstreamAt: exchange.upstreamAt,
-        jti: exchange.jti,
-      },
-      now,
-    );
+    logRequest({
+      method: req.method,
+      url: req.url,
+      status: statusCode,
+      code: exchange.outcome,
+      startedAt: exchange.startedAt,
+      upstreamAt: exchange.upstreamAt,
+      jti: exchange.jti,
+    });
     onRequestDone();
   }
 
