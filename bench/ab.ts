@@ -6,10 +6,11 @@
  * (idle but the one being driven), and each round drives each of them for a few seconds with
  * wrk from core 0, so the rounds are short and many and no process restarts between them.
  *
- *   npm run build && node dist/bench/ab.js [--method GET|POST] [--rounds 30] [--seconds 2]
+ *   npm run build && node dist/bench/ab.js [--method GET|POST] [--rounds 30] [--seconds 2] [--log-level warn|info]
  *       dist/proxy/src/main.js  /tmp/old/dist/proxy/src/main.js  'dist/proxy/src/main.js|--max-semi-space-size=16'
  *
- * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's).
+ * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's);
+ * a peer (dist/bench/peers/obvious.js, fastify.js) is a build too, so a change is measured beside it.
  * Prints, per build, the median over rounds of its req/s over the reference's in the same round.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,8 @@ const { values, positionals } = parseArgs({
     method: { type: 'string', default: 'GET' },
     rounds: { type: 'string', default: '30' },
     seconds: { type: 'string', default: '2' },
+    /** The builds' LOG_LEVEL: warn (no request lines) or info (the default configuration, one line per request). */
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 const method = values.method === 'POST' ? 'POST' : 'GET';
@@ -62,7 +65,7 @@ function buildArgs(spec: string): string[] {
 }
 
 const upstream = await start('upstream', [path.join(ROOT, 'dist/bench/upstream.js')], {}, '0');
-const ours = { ...benchProxyEnv(image), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+const ours = { ...benchProxyEnv(image), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: values['log-level'] === 'info' ? 'info' : 'warn' };
 const servers = [await start('reference', [path.join(ROOT, 'dist/bench/reference-proxy.js')], { UPSTREAM_URL: upstream.url }, '1')];
 for (const [i, spec] of positionals.entries()) servers.push(await start(`build-${i + 1}`, buildArgs(spec), ours, '1'));
 
@@ -82,7 +85,7 @@ try {
 }
 const names = ['reference', ...positionals];
 const figures = summarisePairedRounds(table);
-console.log(`${method}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64; ratio = median over rounds of req/s / the reference's in the same round`);
+console.log(`${method}, LOG_LEVEL=${ours.LOG_LEVEL}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64; ratio = median over rounds of req/s / the reference's in the same round`);
 console.log(consoleTable(
   ['build', 'median req/s', 'median ratio', 'min', 'max', 'rounds'],
   figures.map((f, i) => [names[i] ?? '', f.medianRps.toFixed(0), f.medianRatio.toFixed(3), f.minRatio.toFixed(3), f.maxRatio.toFixed(3), String(f.rounds)]),
