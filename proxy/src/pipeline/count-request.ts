@@ -6,7 +6,9 @@
 import type { Logger } from 'pino';
 import type { RequestCounter } from '../observe/request-counter.js';
 import { createRequestLog } from '../observe/request-log.js';
+import type { ServerResponse } from 'node:http';
 import type { Exchange, RequestPass } from './exchange.js';
+import { exchangeOf } from './exchange.js';
 import { setOutcome } from './outcome.js';
 import type { UpstreamTimeout } from './upstream-timeout.js';
 
@@ -49,9 +51,17 @@ export function createCountRequest(options: CountRequestOptions): RequestPass {
     onRequestDone();
   }
 
+  // One listener function for every response, not a closure and a once-wrapper per request
+  // (issue #22): 'close' is emitted once, and the exchange hangs off the request.
+  function onClose(this: ServerResponse): void {
+    const exchange = exchangeOf(this.req);
+    /* c8 ignore next */ if (exchange === undefined) return;
+    finishExchange(exchange);
+  }
+
   return (exchange) => {
     counter.started();
-    exchange.res.once('close', () => finishExchange(exchange));
+    exchange.res.on('close', onClose);
     return false;
   };
 }
