@@ -100,3 +100,18 @@ function fetchOnce(port: number, agent: http.Agent, method: string, urlPath: str
     req.end(method === 'POST' ? '{}' : undefined);
   });
 }
+
+test('on a terminal the lines are pretty, not JSON, and written at once', (t) => {
+  const file = tempFile(t);
+  const fd = openSync(file, 'w');
+  t.after(() => closeSync(fd));
+  const { logger, flushSync, close } = createProcessLogger({ level: 'info', pretty: true, fd });
+  logger.info({ status: 200 }, 'request');
+  flushSync();
+  close();
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /INFO/);
+  assert.match(text, /request/);
+  assert.match(text, /status/);
+  assert.throws(() => JSON.parse(text.split('\n')[0] as string));
+});

@@ -59,3 +59,11 @@ test('own endpoints are logged at info when they close, GET /healthz at debug', 
   assert.deepEqual(lines.map((line) => (JSON.parse(line) as { url: string }).url), ['/status']);
   assert.deepEqual(debug.lines.map((line) => JSON.parse(line) as { level: number; url: string }).map(({ level, url }) => `${level} ${url}`), ['30 /status', '20 /healthz', '20 /healthz']);
 });
+
+test('an own endpoint whose client went away is logged with status 0 and CLIENT_ABORTED', () => {
+  const { logger, lines } = memoryLogger('info');
+  const res = Object.assign(new EventEmitter(), { headersSent: false, statusCode: 200, writableFinished: false });
+  logWhenClosed(logger, { method: 'GET', url: '/metrics' } as IncomingMessage, res as unknown as ServerResponse, () => 0);
+  res.emit('close');
+  assert.deepEqual(lines.map((line) => JSON.parse(line) as Record<string, unknown>).map(({ status, code }) => ({ status, code })), [{ status: 0, code: 'CLIENT_ABORTED' }]);
+});
