@@ -490,7 +490,7 @@ function setupLines(): string[] {
     `jwt-proxy runs as its image does (Dockerfile.proxy): \`node ${[...PROXY_LAUNCH.nodeFlags, ''].join(' ')}main.js\` with NODE_ENV=${PROXY_ENV.NODE_ENV}; ` +
       'the reference and the peers (bench/peers/) get the same Node flags. Every signing row\'s token is verified (HS512 signature, contract claims) before the run. ' +
       `jwt-proxy rows use LOG_LEVEL=${QUIET_LOG_LEVEL} (no per-request log lines) except the LOG_LEVEL=info row, whose lines go to a file. CPU % = the server process(es), 100 = one core; CPU µs/req = their CPU time over the requests they answered.`,
-    'Ratios: "vs direct" = ratio of median req/s to the direct row of the same method; "vs reference" and "p99 vs ref" = median over rounds of the ratio to the reference row of the same method in the same round (the targets use these).',
+    'Ratios: "vs direct" = ratio of median req/s to the direct row of the same method; "vs reference", "vs obvious build", "vs fastify peer" and "p99 vs ref" = median over rounds of the ratio to that row of the same method in the same round (issue #22\'s targets use the obvious build\'s).',
   ];
 }
 
