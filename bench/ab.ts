@@ -6,10 +6,11 @@
  * (idle but the one being driven), and each round drives each of them for a few seconds with
  * wrk from core 0, so the rounds are short and many and no process restarts between them.
  *
- *   npm run build && node dist/bench/ab.js [--method GET|POST] [--rounds 30] [--seconds 2]
+ *   npm run build && node dist/bench/ab.js [--method GET|POST] [--rounds 30] [--seconds 2] [--log-level warn|info]
  *       dist/proxy/src/main.js  /tmp/old/dist/proxy/src/main.js  'dist/proxy/src/main.js|--max-semi-space-size=16'
  *
- * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's).
+ * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's);
+ * a peer (dist/bench/peers/obvious.js, fastify.js) is a build too, so a change is measured beside it.
  * Prints, per build, the median over rounds of its req/s over the reference's in the same round.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +21,8 @@ import { parseArgs } from 'node:util';
 import { BENCH_BODY } from './lib/body.js';
 import { runLoad } from './lib/load.js';
 import { summarisePairedRounds } from './lib/paired-rounds.js';
-import { freePort, startService } from './lib/processes.js';
+import { freePort, sample, startService } from './lib/processes.js';
+import { median } from './lib/report.js';
 import type { Service } from './lib/processes.js';
 import { benchProxyEnv, readProxyLaunch, splitNodeFlags } from './lib/proxy-launch.js';
 import { consoleTable } from './lib/report.js';
@@ -33,6 +35,8 @@ const { values, positionals } = parseArgs({
     method: { type: 'string', default: 'GET' },
     rounds: { type: 'string', default: '30' },
     seconds: { type: 'string', default: '2' },
+    /** The builds' LOG_LEVEL: warn (no request lines) or info (the default configuration, one line per request). */
+    'log-level': { type: 'string', default: 'warn' },
   },
 });
 const method = values.method === 'POST' ? 'POST' : 'GET';
@@ -62,28 +66,48 @@ function buildArgs(spec: string): string[] {
 }
 
 const upstream = await start('upstream', [path.join(ROOT, 'dist/bench/upstream.js')], {}, '0');
-const ours = { ...benchProxyEnv(image), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+const ours = { ...benchProxyEnv(image), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: values['log-level'] === 'info' ? 'info' : 'warn' };
 const servers = [await start('reference', [path.join(ROOT, 'dist/bench/reference-proxy.js')], { UPSTREAM_URL: upstream.url }, '1')];
 for (const [i, spec] of positionals.entries()) servers.push(await start(`build-${i + 1}`, buildArgs(spec), ours, '1'));
 
-const drive = async (server: Service, durationS: number): Promise<number> =>
-  (await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), connections: 64, durationS, cpus: '0' })).rps;
+/**
+ * req/s, and the server's CPU µs per answered request (user + system time from /proc over the
+ * requests): on a shared machine req/s swings with the neighbours' load, CPU per request much less.
+ */
+const drive = async (server: Service, durationS: number): Promise<{ rps: number; cpuUs: number }> => {
+  const sampler = sample(() => server.pids());
+  const result = await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), connections: 64, durationS, cpus: '0' });
+  const { cpuSeconds } = sampler.stop();
+  return { rps: result.rps, cpuUs: result.requests > 0 ? (cpuSeconds * 1e6) / result.requests : Number.NaN };
+};
 const table: number[][] = [];
+const cpuTable: number[][] = [];
 try {
   for (const server of servers) await drive(server, 2); // warm-up: JIT and pools
   for (let round = 1; round <= rounds; round++) {
-    const row: number[] = [];
-    for (const server of servers) row.push(await drive(server, seconds));
+    const row: number[] = new Array<number>(servers.length).fill(Number.NaN);
+    const cpuRow: number[] = [...row];
+    // Each round starts one build later: a build never always follows the same one (position effects).
+    for (let k = 0; k < servers.length; k++) {
+      const i = (round - 1 + k) % servers.length;
+      const { rps, cpuUs } = await drive(servers[i] as Service, seconds);
+      row[i] = rps;
+      cpuRow[i] = cpuUs;
+    }
     table.push(row);
-    console.error(`round ${round}/${rounds}: ${row.map((rps) => rps.toFixed(0)).join(' ')}`);
+    cpuTable.push(cpuRow);
+    console.error(`round ${round}/${rounds}: ${row.map((rps) => rps.toFixed(0)).join(' ')}  CPU µs/req ${cpuRow.map((us) => us.toFixed(0)).join(' ')}`);
   }
 } finally {
   for (const server of [...servers, upstream]) await server.stop();
 }
 const names = ['reference', ...positionals];
 const figures = summarisePairedRounds(table);
-console.log(`${method}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64; ratio = median over rounds of req/s / the reference's in the same round`);
+console.log(`${method}, LOG_LEVEL=${ours.LOG_LEVEL}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64; ratio = median over rounds of req/s / the reference's in the same round`);
+// CPU µs/req per build, and per round over the previous build's (a change's cost when builds are listed in order).
+const cpuOf = (i: number) => median(cpuTable.map((row) => row[i] ?? Number.NaN));
+const cpuVsPrevious = (i: number) => (i === 0 ? Number.NaN : median(cpuTable.map((row) => (row[i] ?? Number.NaN) / (row[i - 1] ?? Number.NaN))));
 console.log(consoleTable(
-  ['build', 'median req/s', 'median ratio', 'min', 'max', 'rounds'],
-  figures.map((f, i) => [names[i] ?? '', f.medianRps.toFixed(0), f.medianRatio.toFixed(3), f.minRatio.toFixed(3), f.maxRatio.toFixed(3), String(f.rounds)]),
+  ['build', 'median req/s', 'median ratio', 'min', 'max', 'rounds', 'CPU µs/req', 'CPU/req vs previous'],
+  figures.map((f, i) => [names[i] ?? '', f.medianRps.toFixed(0), f.medianRatio.toFixed(3), f.minRatio.toFixed(3), f.maxRatio.toFixed(3), String(f.rounds), cpuOf(i).toFixed(0), i === 0 ? '' : cpuVsPrevious(i).toFixed(3)]),
 ));

@@ -3,7 +3,7 @@
  * the proxy with `node --cpu-prof`, drives it with wrk, stops it with
  * SIGTERM (V8 writes the profile on exit), then prints where the time went.
  *
- *   npm run build && node dist/bench/profile.js [--target ours|reference] [--method POST|GET]
+ *   npm run build && node dist/bench/profile.js [--target ours|reference|obvious|fastify] [--method POST|GET]
  *       [--seconds 10] [--log-level warn] [--top 25] [--proxy path/to/main.js] [--node-flags '--flag=1']
  * Writes the .cpuprofile (open it in Chrome DevTools or speedscope for a flame
  * graph) and a Markdown summary under bench/results/raw/.
@@ -36,9 +36,15 @@ const { values } = parseArgs({
   },
 });
 const method = values.method === 'GET' ? 'GET' : 'POST';
-const main = values.target === 'reference' ? 'dist/bench/reference-proxy.js' : (values.proxy ?? 'dist/proxy/src/main.js');
-// jwt-proxy runs as its image does: the Node flags and NODE_ENV of Dockerfile.proxy (bench/lib/proxy-launch.ts).
-const image = values.target === 'reference' ? { nodeFlags: [], env: {} } : readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
+/** The other builds the bench compares (bench/peers/, bench/reference-proxy.ts); anything else is jwt-proxy. */
+const OTHERS: Readonly<Record<string, string>> = {
+  reference: 'dist/bench/reference-proxy.js',
+  obvious: 'dist/bench/peers/obvious.js',
+  fastify: 'dist/bench/peers/fastify.js',
+};
+const main = OTHERS[values.target] ?? values.proxy ?? 'dist/proxy/src/main.js';
+// Every Node row runs with the image's Node flags (issue #22), jwt-proxy with its NODE_ENV too (bench/lib/proxy-launch.ts).
+const image = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
 const launch = values['node-flags'] === undefined ? image : { ...image, nodeFlags: splitNodeFlags(values['node-flags']) };
 
 ensureWrk((message) => console.error(message));

@@ -36,10 +36,15 @@ import { roundOrder } from './lib/rounds.js';
 import { ensureWrk, wrkVersion } from './lib/wrk.js';
 import { BENCH_BODY as BODY } from './lib/body.js';
 import { updateReadmeAndDocs } from './readme.js';
+import { jwtVerify } from 'jose';
+import { checkClaims, DEFAULT_JWT_SECRET } from '../contracts/src/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const UPSTREAM_MAIN = path.join(ROOT, 'dist/bench/upstream.js');
 const REFERENCE_MAIN = path.join(ROOT, 'dist/bench/reference-proxy.js');
+/** The peers of issue #22: the design card built the obvious way, and fastify + @fastify/http-proxy. */
+const OBVIOUS_MAIN = path.join(ROOT, 'dist/bench/peers/obvious.js');
+const FASTIFY_MAIN = path.join(ROOT, 'dist/bench/peers/fastify.js');
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
 /** jwt-proxy runs with its image's Node flags and NODE_ENV (bench/lib/proxy-launch.ts). */
 const PROXY_LAUNCH = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
@@ -54,7 +59,7 @@ const BOTH_CPUS = '0,1';
 const QUIET_LOG_LEVEL = 'warn';
 
 /** --quick runs only the rows the throughput and latency targets need. */
-const QUICK_IDS = ['ours-post', 'ref-post', 'ours-get', 'ref-get'];
+const QUICK_IDS = ['ours-post', 'ref-post', 'obvious-post', 'fastify-post', 'ours-get', 'ref-get', 'obvious-get', 'fastify-get'];
 
 const { values: args } = parseArgs({
   // --no-cross-check, --no-write-latest
@@ -101,7 +106,7 @@ const options = {
   only: args.only === undefined ? (quick ? new Set(QUICK_IDS) : undefined) : new Set(args.only.split(',')),
 };
 
-type ServiceKey = 'direct' | 'ours' | 'oursInfo' | 'reference' | 'nginx' | 'workers1' | 'workersAuto';
+type ServiceKey = 'direct' | 'ours' | 'oursInfo' | 'reference' | 'obvious' | 'fastify' | 'nginx' | 'workers1' | 'workersAuto';
 
 interface BenchConfig {
   readonly id: string;
@@ -119,8 +124,12 @@ interface BenchConfig {
 const CONFIGS: readonly BenchConfig[] = [
   { id: 'ours-post', group: 'post', label: 'jwt-proxy, POST signed', role: 'ours', method: 'POST', service: 'ours', pinning: 'proxy core 1', expectToken: 'signed' },
   { id: 'ref-post', group: 'post', label: 'reference node:http proxy, POST signed', role: 'reference', method: 'POST', service: 'reference', pinning: 'proxy core 1', expectToken: 'signed' },
+  { id: 'obvious-post', group: 'post', label: 'express 5 + http-proxy-middleware 4 + jsonwebtoken (the obvious build), POST signed', role: 'obvious', method: 'POST', service: 'obvious', pinning: 'proxy core 1', expectToken: 'signed' },
+  { id: 'fastify-post', group: 'post', label: 'fastify 5 + @fastify/http-proxy + jsonwebtoken, POST signed', role: 'fastify', method: 'POST', service: 'fastify', pinning: 'proxy core 1', expectToken: 'signed' },
   { id: 'ours-get', group: 'get', label: 'jwt-proxy, GET unsigned', role: 'ours', method: 'GET', service: 'ours', pinning: 'proxy core 1', expectToken: 'absent' },
   { id: 'ref-get', group: 'get', label: 'reference node:http proxy, GET unsigned', role: 'reference', method: 'GET', service: 'reference', pinning: 'proxy core 1', expectToken: 'absent' },
+  { id: 'obvious-get', group: 'get', label: 'express 5 + http-proxy-middleware 4 (the obvious build), GET', role: 'obvious', method: 'GET', service: 'obvious', pinning: 'proxy core 1', expectToken: 'absent' },
+  { id: 'fastify-get', group: 'get', label: 'fastify 5 + @fastify/http-proxy, GET', role: 'fastify', method: 'GET', service: 'fastify', pinning: 'proxy core 1', expectToken: 'absent' },
   { id: 'direct-post', group: 'direct', label: 'direct to upstream, POST (ceiling)', role: 'direct', method: 'POST', service: 'direct', pinning: 'upstream core 1', expectToken: 'absent' },
   { id: 'direct-get', group: 'direct', label: 'direct to upstream, GET (ceiling)', role: 'direct', method: 'GET', service: 'direct', pinning: 'upstream core 1', expectToken: 'absent' },
   { id: 'ours-post-info', group: 'info', label: 'jwt-proxy, POST signed, LOG_LEVEL=info (default)', role: 'ours-info', method: 'POST', service: 'oursInfo', pinning: 'proxy core 1', expectToken: 'signed' },
@@ -173,8 +182,29 @@ function machineInfo(): MachineInfo {
   };
 }
 
-/** One request with a forged token: the upstream reports what reached it (bench/upstream.ts). */
-async function tokenCheck(url: string, method: Method, forge: boolean): Promise<string> {
+/**
+ * A token the upstream saw, verified: HS512 with the secret the row signs with, and the contract's
+ * claims. `signed` only then; `unverified: why` otherwise.
+ */
+async function verifyToken(token: string | null, secret: string): Promise<string> {
+  if (token === null) return 'unverified: the upstream did not echo the token';
+  try {
+    const { payload, protectedHeader } = await jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS512'] });
+    if (protectedHeader.typ !== 'JWT') return 'unverified: typ is not JWT';
+    const claims = checkClaims(payload);
+    return claims.ok ? 'signed' : `unverified: ${claims.violations.map((v) => `${v.path} ${v.reason}`).join('; ')}`;
+  } catch (err) {
+    return `unverified: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** The secret a row signs with: jwt-proxy's fresh one (PROXY_ENV), the peers' and the reference's published default. */
+function secretOf(service: ServiceKey): string {
+  return service === 'reference' || service === 'obvious' || service === 'fastify' ? DEFAULT_JWT_SECRET : PROXY_ENV.JWT_SECRET;
+}
+
+/** One request with a forged token: the upstream reports what reached it (bench/upstream.ts); a signed one is verified. */
+async function tokenCheck(url: string, method: Method, forge: boolean, secret: string): Promise<string> {
   const response = await fetch(`${url}/bench/check`, {
     method,
     headers: { 'content-type': 'application/json', ...(forge ? { 'x-my-jwt': 'forged' } : {}) },
@@ -182,7 +212,8 @@ async function tokenCheck(url: string, method: Method, forge: boolean): Promise<
   });
   await response.arrayBuffer();
   if (response.status !== 200) return `HTTP ${response.status}`;
-  return response.headers.get('x-bench-token') ?? 'unknown';
+  const seen = response.headers.get('x-bench-token') ?? 'unknown';
+  return seen === 'signed' ? verifyToken(response.headers.get('x-bench-token-value'), secret) : seen;
 }
 
 type Services = Map<ServiceKey, Service>;
@@ -201,7 +232,11 @@ async function startServices(tmp: string, started: Service[]): Promise<Services>
   const upstream = await start(undefined, 'upstream', process.execPath, [UPSTREAM_MAIN], {}, LOAD_CPU);
   const viaUpstream = { UPSTREAM_URL: upstream.url };
   if (wanted('direct')) await start('direct', 'direct-upstream', process.execPath, [UPSTREAM_MAIN], {}, PROXY_CPU);
-  if (wanted('reference')) await start('reference', 'reference-proxy', process.execPath, [REFERENCE_MAIN], viaUpstream, PROXY_CPU);
+  if (wanted('reference')) await start('reference', 'reference-proxy', process.execPath, PROXY_NODE_ARGS(REFERENCE_MAIN), viaUpstream, PROXY_CPU);
+  // Every Node row with the image's flags (issue #22), so the rows differ by code only.
+  const peer = (key: ServiceKey, name: string, main: string) => start(key, name, process.execPath, PROXY_NODE_ARGS(main), viaUpstream, PROXY_CPU);
+  if (wanted('obvious')) await peer('obvious', 'obvious-build', OBVIOUS_MAIN);
+  if (wanted('fastify')) await peer('fastify', 'fastify-peer', FASTIFY_MAIN);
   const proxy = (key: ServiceKey, name: string, env: Record<string, string>, cpus: string) =>
     start(key, name, process.execPath, PROXY_NODE_ARGS(PROXY_MAIN), { ...viaUpstream, ...PROXY_ENV, HOST: '127.0.0.1', ...env }, cpus);
   if (!existsSync(PROXY_MAIN)) {
@@ -344,7 +379,7 @@ async function main(): Promise<void> {
     for (const config of configs) {
       const service = services.get(config.service);
       if (service === undefined) continue;
-      const seen = await tokenCheck(service.url, config.method, config.role !== 'direct');
+      const seen = await tokenCheck(service.url, config.method, config.role !== 'direct', secretOf(config.service));
       tokens.set(config.id, seen === config.expectToken ? seen : `${seen} (expected ${config.expectToken}!)`);
       if (seen !== config.expectToken) notes.push(`${config.id}: the upstream saw token "${seen}", expected "${config.expectToken}".`);
     }
@@ -452,9 +487,10 @@ function setupLines(): string[] {
     TASKSET !== undefined
       ? 'Pinning (taskset): core 0 = wrk + the upstream behind the proxies; core 1 = the proxy under test (one process); "direct" = a second upstream alone on core 1; the WORKERS rows on cores 0-1 (they share core 0 with wrk and the upstream).'
       : 'Pinning: none (taskset not available).',
-    `jwt-proxy runs as its image does (Dockerfile.proxy): \`node ${[...PROXY_LAUNCH.nodeFlags, ''].join(' ')}main.js\` with NODE_ENV=${PROXY_ENV.NODE_ENV}. ` +
+    `jwt-proxy runs as its image does (Dockerfile.proxy): \`node ${[...PROXY_LAUNCH.nodeFlags, ''].join(' ')}main.js\` with NODE_ENV=${PROXY_ENV.NODE_ENV}; ` +
+      'the reference and the peers (bench/peers/) get the same Node flags. Every signing row\'s token is verified (HS512 signature, contract claims) before the run. ' +
       `jwt-proxy rows use LOG_LEVEL=${QUIET_LOG_LEVEL} (no per-request log lines) except the LOG_LEVEL=info row, whose lines go to a file. CPU % = the server process(es), 100 = one core; CPU µs/req = their CPU time over the requests they answered.`,
-    'Ratios: "vs direct" = ratio of median req/s to the direct row of the same method; "vs reference" and "p99 vs ref" = median over rounds of the ratio to the reference row of the same method in the same round (the targets use these).',
+    'Ratios: "vs direct" = ratio of median req/s to the direct row of the same method; "vs reference", "vs obvious build", "vs fastify peer" and "p99 vs ref" = median over rounds of the ratio to that row of the same method in the same round (issue #22\'s targets use the obvious build\'s).',
   ];
 }
 

@@ -32,10 +32,13 @@ const server = http.createServer((req, res) => {
   // Drain the body before answering, as a real service would read it.
   req.on('data', () => undefined);
   req.on('end', () => {
+    const token = req.headers[TOKEN_HEADER];
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-length': CONTENT_LENGTH,
-      'x-bench-token': tokenSeen(req.headers[TOKEN_HEADER]),
+      'x-bench-token': tokenSeen(token),
+      // The bench's pre-run check verifies the token itself (signature and claims): only on /bench/check.
+      ...(req.url?.startsWith('/bench/check') && typeof token === 'string' ? { 'x-bench-token-value': token } : {}),
     });
     res.end(RESPONSE_BODY);
   });

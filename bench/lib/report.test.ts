@@ -44,30 +44,37 @@ const leak = (growth: number, scaledDown = false): LeakCheck => ({
   scaledDown,
 });
 
-/** Three rounds; the reference drifts between rounds, jwt-proxy keeps a fixed share of it. */
-function rows(postShare: number, getShare: number, p99Factor: number, peakRssMb = 80) {
-  const reference = [3000, 2000, 2500];
+/** Three rounds; the machine drifts between rounds, jwt-proxy keeps a fixed share of the obvious build. */
+function rows(postShare: number, getShare: number, p99Factor: number, peakRssMb = 80, infoShare = postShare) {
+  const obvious = [3000, 2000, 2500];
   return summarise([
-    config('ours-post', 'ours', 'POST', reference.map((r) => run(r * postShare, 10 * p99Factor)), peakRssMb),
-    config('ref-post', 'reference', 'POST', reference.map((r) => run(r, 10))),
-    config('ours-get', 'ours', 'GET', reference.map((r) => run(r * getShare, 8 * p99Factor)), peakRssMb),
-    config('ref-get', 'reference', 'GET', reference.map((r) => run(r, 8))),
+    config('ours-post', 'ours', 'POST', obvious.map((r) => run(r * postShare, 10 * p99Factor)), peakRssMb),
+    config('obvious-post', 'obvious', 'POST', obvious.map((r) => run(r, 10)), 100),
+    config('ref-post', 'reference', 'POST', obvious.map((r) => run(r * 1.6, 8))),
+    config('fastify-post', 'fastify', 'POST', obvious.map((r) => run(r * 1.25, 9))),
+    config('ours-post-info', 'ours-info', 'POST', obvious.map((r) => run(r * infoShare, 10)), peakRssMb),
+    config('ours-get', 'ours', 'GET', obvious.map((r) => run(r * getShare, 8 * p99Factor)), peakRssMb),
+    config('obvious-get', 'obvious', 'GET', obvious.map((r) => run(r, 8)), 100),
   ]);
 }
 
 const verdicts = (checks: ReturnType<typeof checkTargets>) => Object.fromEntries(checks.map((c) => [c.id, c.verdict]));
 
-test('summarise pairs each round with the reference of the same round, so a drifting machine cancels', () => {
+test('summarise pairs each round with the reference, the obvious build and the fastify peer of the same round', () => {
   const post = rows(0.9, 0.9, 1).find((r) => r.id === 'ours-post');
-  assert.ok(Math.abs((post?.vsReferencePaired ?? 0) - 0.9) < 1e-9);
-  assert.ok(Math.abs((post?.p99VsReferencePaired ?? 0) - 1) < 1e-9);
+  assert.ok(Math.abs((post?.vsObviousPaired ?? 0) - 0.9) < 1e-9);
+  assert.ok(Math.abs((post?.vsReferencePaired ?? 0) - 0.9 / 1.6) < 1e-9);
+  assert.ok(Math.abs((post?.vsFastifyPaired ?? 0) - 0.9 / 1.25) < 1e-9);
+  assert.ok(Math.abs((post?.p99VsObviousPaired ?? 0) - 1) < 1e-9);
+  assert.equal(rows(1, 1, 1).find((r) => r.id === 'ours-get')?.vsFastifyPaired, null);
 });
 
-test('checkTargets passes every target at the issue 11 limits', () => {
-  const checks = checkTargets(rows(TARGETS.minThroughput, TARGETS.minThroughput, TARGETS.maxP99, TARGETS.maxPeakRssMb), leak(TARGETS.maxRssGrowth));
+test('checkTargets passes every target at the issue #22 limits', () => {
+  const checks = checkTargets(rows(TARGETS.minThroughput, TARGETS.minThroughput, TARGETS.maxP99, 100, TARGETS.minThroughputDefaultConfig), leak(TARGETS.maxRssGrowth));
   assert.deepEqual(verdicts(checks), {
     'signed-post-throughput': 'PASS',
     'unsigned-get-throughput': 'PASS',
+    'default-config-post-throughput': 'PASS',
     'signed-post-p99': 'PASS',
     'unsigned-get-p99': 'PASS',
     'peak-rss': 'PASS',
@@ -76,10 +83,10 @@ test('checkTargets passes every target at the issue 11 limits', () => {
 });
 
 test('checkTargets fails each target just past its limit', () => {
-  const checks = checkTargets(rows(0.84, 0.84, 1.31, 100.5), leak(0.051));
-  assert.deepEqual(Object.values(verdicts(checks)), ['FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL']);
-  assert.equal(checks.find((c) => c.id === 'signed-post-throughput')?.target, "signed POST req/s >= 0.85x the reference's");
-  assert.equal(checks.find((c) => c.id === 'peak-rss')?.measured, '100.5 MB');
+  const checks = checkTargets(rows(0.99, 0.99, 1.31, 100.5, 0.89), leak(0.051));
+  assert.deepEqual(Object.values(verdicts(checks)), ['FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL']);
+  assert.equal(checks.find((c) => c.id === 'signed-post-throughput')?.target, "signed POST req/s >= 1.00x the obvious build's");
+  assert.equal(checks.find((c) => c.id === 'peak-rss')?.measured, '100.5 MB vs 100.0 MB');
 });
 
 test('checkTargets takes the leak check peak into the RSS target', () => {
@@ -97,4 +104,5 @@ test('checkTargets gives no verdict on a scaled-down leak check and skips target
   assert.equal(verdicts(checks)['unsigned-get-throughput'], 'SKIP');
   assert.equal(verdicts(checks)['unsigned-get-p99'], 'SKIP');
   assert.equal(verdicts(checkTargets([], undefined))['rss-growth'], 'SKIP');
+  assert.equal(verdicts(checkTargets([], undefined))['peak-rss'], 'SKIP');
 });

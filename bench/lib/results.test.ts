@@ -27,6 +27,9 @@ const summary: Summary = {
   vsReference: 0.9,
   p99VsReference: 1.1,
   vsReferencePaired: 0.9,
+  vsObviousPaired: 1.02,
+  p99VsObviousPaired: 1.1,
+  vsFastifyPaired: 0.8,
   p99VsReferencePaired: 1.1,
 };
 
@@ -61,9 +64,9 @@ test('readmeBlock shows the run, the main columns of each row and the verdicts',
     [
       'Run 2026-12-01T23:00:00.000Z on CPU, 2 cores, 4 GB, Linux; Node v24.0.0; wrk 4.1.0; autocannon 9.0.0. Commit abc1234.',
       '',
-      '| Configuration | req/s (median) | vs reference | p50 ms | p99 ms | p99 vs ref | peak RSS MB | CPU µs/req |',
-      '| --- | --- | --- | --- | --- | --- | --- | --- |',
-      '| jwt-proxy, POST signed | 2600 | 90.0% | 20.00 | 40.00 | 1.10x | 90.0 | 380 |',
+      '| Configuration | req/s (median) | vs obvious build | vs fastify peer | vs reference | p50 ms | p99 ms | peak RSS MB | CPU µs/req |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      '| jwt-proxy, POST signed | 2600 | 102.0% | 80.0% | 90.0% | 20.00 | 40.00 | 90.0 | 380 |',
       '',
       '| Verdict | Target | Measured |',
       '| --- | --- | --- |',

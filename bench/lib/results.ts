@@ -125,7 +125,7 @@ export function resultsMarkdown(r: BenchResults): string {
   ].join('\n');
 }
 
-const README_HEADER = ['Configuration', 'req/s (median)', 'vs reference', 'p50 ms', 'p99 ms', 'p99 vs ref', 'peak RSS MB', 'CPU µs/req'];
+const README_HEADER = ['Configuration', 'req/s (median)', 'vs obvious build', 'vs fastify peer', 'vs reference', 'p50 ms', 'p99 ms', 'peak RSS MB', 'CPU µs/req'];
 
 /** The README's performance table: the main columns of the results table, then the verdicts. */
 export function readmeBlock(r: BenchResults): string {

@@ -17,6 +17,7 @@ import type { StatusSources } from './server/own-endpoints.js';
 import { CLUSTER_IPC_TIMEOUT_MS, WorkerClient, workerStatus } from './server/cluster.js';
 import { createClusterPrimary } from './server/cluster-primary.js';
 import { unrefTimeout } from './observe/clock.js';
+import { createProcessLogger } from './observe/process-logger.js';
 import type { ProxyConfig } from './config/config.js';
 import { parseConfig } from './config/config.js';
 import { startWarnings } from './config/start-warnings.js';
@@ -34,15 +35,14 @@ function loadConfig(): ProxyConfig {
 }
 
 /**
- * Logs go through an asynchronous, buffered destination: one write(2) per few
- * lines instead of one per request (issue #7). It is flushed every 250 ms, after
- * the ready line and before exit, so nothing is lost or left waiting.
+ * JSON lines through a buffered asynchronous destination, pretty lines on a terminal
+ * (observe/process-logger.ts). 'exit' also runs after an uncaught exception and after
+ * drainAndExit, so the buffer is written out on SIGTERM and on a crash.
  */
 function makeLogger(config: ProxyConfig): Logger {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => destination.flush(), 250).unref();
-  process.on('exit', () => destination.flushSync());
-  return pino({ level: config.logLevel, base: { pid: process.pid } }, destination);
+  const { logger, flushSync } = createProcessLogger({ level: config.logLevel, pretty: process.stdout.isTTY === true });
+  process.on('exit', flushSync);
+  return logger;
 }
 
 /** The ready line is printed whatever LOG_LEVEL says: scripts and tests wait for it. */

@@ -42,15 +42,16 @@ test('logs an unsigned GET with no jti', { timeout: TEST_TIMEOUT_MS }, async (t)
   assert.equal('jti' in (line ?? {}), false);
 });
 
+// /status, not /healthz: health probes are logged at debug (issue #23 item 4; observe/request-log.test.ts).
 test('logs the own endpoints, a 505 and a CONNECT through the same line, never with a query', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const { proxy } = await startRig(t);
-  assert.equal((await request(proxy.port, { path: '/healthz?token=abc' })).status, 200);
+  assert.equal((await request(proxy.port, { path: '/status?token=abc' })).status, 200);
   await rawExchange(`GET /v?token=abc HTTP/2.0\r\nHost: 127.0.0.1\r\n\r\n`, { port: proxy.port, untilClose: true });
   await rawExchange(`CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`, { port: proxy.port, untilClose: true });
   await until(() => requestLines(proxy.logRecords()).length === 3, 'three request log lines', { timeoutMs: 2_000 });
   const lines = requestLines(proxy.logRecords()).map(({ method, url, status, code }) => ({ method, url, status, code }));
   assert.deepEqual(lines, [
-    { method: 'GET', url: '/healthz', status: 200, code: undefined },
+    { method: 'GET', url: '/status', status: 200, code: undefined },
     { method: 'GET', url: '/v', status: 505, code: 'HTTP_VERSION_NOT_SUPPORTED' },
     { method: 'CONNECT', url: 'example.com:443', status: 405, code: 'CONNECT_NOT_SUPPORTED' },
   ]);

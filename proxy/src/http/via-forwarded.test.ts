@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { allowedMethods, maxForwards, traceEcho } from './max-forwards.js';
-import { appendVia, applyForwardedHeaders, forwardedNode, forwardedValue, normaliseAddress, viaContains, viaEntry } from './via-forwarded.js';
+import { appendVia, applyForwardedHeaders, createApplyForwardedHeaders, createViaEntries, forwardedNode, forwardedValue, normaliseAddress, viaContains, viaEntry } from './via-forwarded.js';
 
 test('Via: appends our entry after earlier ones', () => {
   assert.equal(viaEntry('1.1', 'jwt-proxy'), '1.1 jwt-proxy');
@@ -98,4 +98,29 @@ test('Allow lists TRACE only when enabled', () => {
 test('TRACE echo reflects the request without credentials or our token', () => {
   const body = traceEcho('TRACE', '/t', '1.1', ['Host', 'h', 'Authorization', 'x', 'Cookie', 'c', 'X-My-Jwt', 't', 'X-A', '1'], 'x-my-jwt');
   assert.equal(body, 'TRACE /t HTTP/1.1\r\nHost: h\r\nX-A: 1\r\n\r\n');
+});
+
+test('Via entries are built once per HTTP version and match viaEntry for any version', () => {
+  const entry = createViaEntries('p');
+  assert.equal(entry('1.1'), '1.1 p');
+  assert.equal(entry('1.0'), '1.0 p');
+  assert.equal(entry('2.0'), '2.0 p');
+  assert.equal(entry('1.1'), entry('1.1'));
+});
+
+test('the remembering Forwarded writer gives what applyForwardedHeaders gives, also when the client or Host changes', () => {
+  for (const trust of [false, true]) {
+    const apply = createApplyForwardedHeaders('http', trust);
+    const cases: [string | undefined, string | undefined][] = [
+      ['127.0.0.1', 'h'], ['127.0.0.1', 'h'], ['::ffff:10.0.0.1', 'h'], ['::1', 'h:8080'], ['::1', undefined], [undefined, 'h'],
+    ];
+    for (const [clientAddress, host] of cases) {
+      const client = (): IncomingHttpHeaders => ({ 'x-forwarded-for': '1.1.1.1', 'x-forwarded-host': 'front', forwarded: 'for=1.1.1.1' });
+      const expected = client();
+      applyForwardedHeaders(expected, { clientAddress, proto: 'http', host, trust });
+      const actual = client();
+      apply(actual, clientAddress, host);
+      assert.deepEqual(actual, expected, `${String(clientAddress)} ${String(host)} trust=${trust}`);
+    }
+  }
 });

@@ -19,6 +19,16 @@ export function viaEntry(httpVersion: string, pseudonym: string): string {
   return `${httpVersion} ${pseudonym}`;
 }
 
+/**
+ * Our Via entries, one per HTTP version, built once per pass (issue #22): Node only parses
+ * HTTP/1.0 and 1.1 (505 answers the rest), so the two strings are made up front.
+ */
+export function createViaEntries(pseudonym: string): (httpVersion: string) => string {
+  const v11 = viaEntry('1.1', pseudonym);
+  const v10 = viaEntry('1.0', pseudonym);
+  return (httpVersion) => (httpVersion === '1.1' ? v11 : httpVersion === '1.0' ? v10 : viaEntry(httpVersion, pseudonym));
+}
+
 /** Appends our Via entry, keeping earlier ones in order. */
 export function appendVia(existing: HeaderValue, entry: string): string {
   const previous = joined(existing);
@@ -71,7 +81,47 @@ export interface ForwardedContext {
  * client cannot forge where a request came from.
  */
 export function applyForwardedHeaders(headers: IncomingHttpHeaders, context: ForwardedContext): void {
-  const address = normaliseAddress(context.clientAddress);
+  setForwardedHeaders(headers, context, forwardedParts(context.clientAddress, context.host, context.proto));
+}
+
+/** The X-Forwarded-For address and our Forwarded element (RFC 7239 §4) for one client and Host. */
+interface ForwardedParts {
+  readonly address: string;
+  readonly element: string;
+}
+
+function forwardedParts(clientAddress: string | undefined, host: string | undefined, proto: string): ForwardedParts {
+  const address = normaliseAddress(clientAddress);
+  let element = `for=${forwardedNode(address)}`;
+  if (host !== undefined) element += `;host=${forwardedValue(host)}`;
+  element += `;proto=${proto}`;
+  return { address, element };
+}
+
+/**
+ * applyForwardedHeaders for one pass, remembering the last client address and Host: a
+ * keep-alive client sends request after request from the same address to the same Host, so
+ * the Forwarded element and the normalised address are built once per run of them (issue #22).
+ */
+export function createApplyForwardedHeaders(proto: string, trust: boolean): (headers: IncomingHttpHeaders, clientAddress: string | undefined, host: string | undefined) => void {
+  let lastAddress: string | undefined;
+  let lastHost: string | undefined;
+  let parts = forwardedParts(undefined, undefined, proto);
+  return (headers, clientAddress, host) => {
+    if (clientAddress !== lastAddress || host !== lastHost) {
+      parts = forwardedParts(clientAddress, host, proto);
+      lastAddress = clientAddress;
+      lastHost = host;
+    }
+    setForwardedHeaders(headers, { proto, trust, host }, parts);
+  };
+}
+
+function setForwardedHeaders(
+  headers: IncomingHttpHeaders,
+  context: Omit<ForwardedContext, 'clientAddress'>,
+  { address, element }: ForwardedParts,
+): void {
   const trust = context.trust;
   const xff = trust ? joined(headers['x-forwarded-for']) : undefined;
   headers['x-forwarded-for'] = xff === undefined || xff.trim() === '' ? address : `${xff}, ${address}`;
@@ -80,9 +130,6 @@ export function applyForwardedHeaders(headers: IncomingHttpHeaders, context: For
     if (context.host === undefined) delete headers['x-forwarded-host'];
     else headers['x-forwarded-host'] = context.host;
   }
-  let element = `for=${forwardedNode(address)}`;
-  if (context.host !== undefined) element += `;host=${forwardedValue(context.host)}`;
-  element += `;proto=${context.proto}`;
   const forwarded = trust ? joined(headers.forwarded) : undefined;
   headers.forwarded = forwarded === undefined || forwarded.trim() === '' ? element : `${forwarded}, ${element}`;
 }

@@ -2,15 +2,17 @@
  * Where the JWT is made: jsonwebtoken's `sign` (issue #12), a compact JWS
  * (RFC 7515 §7.1) over the contract's claims, with the active key of the ring.
  *
- * Kept cheap on the hot path (the bench counts it), from reading jsonwebtoken's sign.js:
+ * Kept cheap on the hot path (the bench counts it; issue #22), from reading jsonwebtoken's sign.js:
  * - keys are KeyObjects made once per key (a string or Buffer is re-imported on every call);
- * - exp, nbf, iss, sub and aud go in the claims we build, not through `expiresIn`,
- *   `notBefore`, `issuer`, ... options: each option costs a validator call and a copy,
- *   and `expiresIn` a timespan parse;
- * - the options object is built once per key: `algorithm`, `keyid` only when the key
- *   has one (an undefined `keyid` fails its validator), and `mutatePayload`, since
- *   each call hands over a fresh claims object jsonwebtoken may keep;
- * - the claims after `jti` (the UTC date, the profile's claims) are built once per second.
+ * - the claims are handed over as a JSON string, not an object: jsonwebtoken then skips its
+ *   payload validation (lodash isPlainObject and a validator per claim) and its copy. The
+ *   claims after `jti` (the UTC date, the profile's claims) are serialised once per second,
+ *   so a token costs one `iat`, one `jti` and a concatenation;
+ * - a string payload gets no `typ` from jsonwebtoken, so the JOSE header is given whole
+ *   through the `header` option, built once per key in jsonwebtoken's own key order
+ *   (`alg`, `typ`, `kid`);
+ * - exp, nbf, iss, sub and aud are in the claims we build, never `expiresIn`, `notBefore`,
+ *   `issuer`, ... options (which a string payload refuses anyway).
  * With `{alg: HS512}` and no kid the header is `{"alg":"HS512","typ":"JWT"}` and the bytes
  * are the assignment's: contracts/golden-vectors.json pins them, jose reproduces them.
  */
@@ -55,17 +57,22 @@ export interface SignedToken {
 
 export type Signer = () => SignedToken;
 
-/** The sign options for one key, made once per key. */
+/** The sign options for one key, made once per key: the whole JOSE header, in jsonwebtoken's key order. */
 function signOptionsFor(key: SigningKey): SignOptions {
-  const options: SignOptions = { algorithm: key.alg, mutatePayload: true };
-  if (key.kid !== undefined) options.keyid = key.kid;
-  return options;
+  const header: { alg: JwkAlgorithm; typ: string; kid?: string } = { alg: key.alg, typ: 'JWT' };
+  if (key.kid !== undefined) header.kid = key.kid;
+  return { algorithm: key.alg, header };
+}
+
+/** `,"payload":{...}}`: the claims after `jti` and the closing brace, serialised once, to follow the jti. */
+function serialisedRest(rest: ClaimsAfterJti): string {
+  return `,${JSON.stringify(rest).slice(1)}`;
 }
 
 /** Returns a function that signs one fresh token per call: `{iat, jti, payload, ...profile claims}`. */
 export function createSigner({ keys, user, profile, now, randomId }: SignerOptions): Signer {
   let lastIat = Number.NaN;
-  let rest: ClaimsAfterJti | undefined;
+  let rest = '';
   let optionsKey: SigningKey | undefined;
   let options: SignOptions = {};
   return () => {
@@ -75,14 +82,13 @@ export function createSigner({ keys, user, profile, now, randomId }: SignerOptio
       optionsKey = key;
     }
     const iat = Math.floor(now() / 1000);
-    if (iat !== lastIat || rest === undefined) {
-      rest = claimsAfterJti(iat, user, profile);
+    if (iat !== lastIat) {
+      rest = serialisedRest(claimsAfterJti(iat, user, profile));
       lastIat = iat;
     }
     const jti = randomId();
-    // A fresh object per call in claim order; jsonwebtoken keeps iat (it only
-    // falls back to its own clock for a falsy iat, the first second of 1970).
-    const claims = { iat, jti, ...rest };
+    // The bytes JSON.stringify({ iat, jti, ...rest }) gives, in claim order (golden vectors).
+    const claims = `{"iat":${iat},"jti":${JSON.stringify(jti)}${rest}`;
     return { token: jwt.sign(claims, key.key, options), jti };
   };
 }

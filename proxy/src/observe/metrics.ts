@@ -2,14 +2,53 @@
  * Prometheus metrics on a registry of our own (not prom-client's global one),
  * so each app and each test is isolated. Labels are method and status only:
  * never a header value, the secret or a token.
+ *
+ * The per-request counts are plain numbers (RequestTally, PlainCount): prom-client is handed
+ * them at scrape time through each metric's `collect()`, so a request never pays for
+ * prom-client's label hashing (issue #22).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** One count kept as a plain number on the hot path. */
+export class PlainCount {
+  value = 0;
+  inc(): void {
+    this.value += 1;
+  }
+}
+
+/**
+ * Forwarded requests by method label and status, as plain numbers. Bounded: at most
+ * KNOWN_METHODS + OTHER method labels, and Node only writes statuses 100-999 (0 = no response).
+ */
+export class RequestTally {
+  readonly #byMethod = new Map<string, Map<number, number>>();
+
+  add(method: string | undefined, status: number): void {
+    const label = methodLabel(method);
+    let byStatus = this.#byMethod.get(label);
+    if (byStatus === undefined) {
+      byStatus = new Map();
+      this.#byMethod.set(label, byStatus);
+    }
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+  }
+
+  /** Every (method, status, count) seen so far. */
+  *entries(): Generator<readonly [string, number, number]> {
+    for (const [method, byStatus] of this.#byMethod) {
+      for (const [status, count] of byStatus) yield [method, status, count];
+    }
+  }
+}
+
 export interface ProxyMetrics {
   readonly registry: Registry;
-  readonly requests: Counter<'method' | 'status'>;
+  /** jwt_proxy_requests_total's numbers: RequestTally.add per request, read at scrape time. */
+  readonly requests: RequestTally;
   readonly upstreamLatency: Histogram;
-  readonly tokensSigned: Counter;
+  /** jwt_proxy_tokens_signed_total's number, read at scrape time. */
+  readonly tokensSigned: PlainCount;
   /** Client connections closed at once by MAX_CONNECTIONS / MAX_CONNECTIONS_PER_CLIENT (issue #16). */
   readonly connectionsRefused: Counter<'reason'>;
   /** SIGHUP key reloads that took effect / that kept the old keys (issue #12). */
@@ -45,11 +84,16 @@ export function methodLabel(method: string | undefined): string {
 export function createMetrics(options: { readonly defaultMetrics: boolean }): ProxyMetrics {
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
-  const requests = new Counter({
+  const requests = new RequestTally();
+  new Counter({
     name: 'jwt_proxy_requests_total',
     help: 'Requests that entered the forwarding path, by method and response status (0 = client went away)',
     labelNames: ['method', 'status'] as const,
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [method, status, count] of requests.entries()) this.inc({ method, status }, count);
+    },
   });
   const upstreamLatency = new Histogram({
     name: 'jwt_proxy_upstream_latency_seconds',
@@ -57,10 +101,15 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
-  const tokensSigned = new Counter({
+  const tokensSigned = new PlainCount();
+  new Counter({
     name: 'jwt_proxy_tokens_signed_total',
     help: 'Tokens signed and attached to forwarded requests',
     registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(tokensSigned.value);
+    },
   });
   const connectionsRefused = new Counter({
     name: 'jwt_proxy_connections_refused_total',

@@ -2,7 +2,6 @@
  * Where a forwarded request is counted: /status's counters and the Prometheus request counter.
  */
 import type { ProxyMetrics } from './metrics.js';
-import { methodLabel } from './metrics.js';
 import type { StatusCounter } from './status.js';
 
 /** Forwarded requests: /status's counters and the Prometheus request counter. */
@@ -13,20 +12,13 @@ export interface RequestCounter {
 }
 
 export function createRequestCounter(metrics: ProxyMetrics, status: StatusCounter): RequestCounter {
-  // prom-client hashes the label object on every inc(); the children are cached instead.
-  const children = new Map<string, { inc(): void }>();
+  // Plain numbers; prom-client reads them at scrape time (metrics.ts).
+  const tally = metrics.requests;
   return {
     started: () => status.started(),
     finished: (method, statusCode, upstreamMs = -1) => {
       status.finished(statusCode, upstreamMs);
-      const label = methodLabel(method);
-      const key = `${label} ${statusCode}`;
-      let child = children.get(key);
-      if (child === undefined) {
-        child = metrics.requests.labels({ method: label, status: statusCode });
-        children.set(key, child);
-      }
-      child.inc();
+      tally.add(method, statusCode);
     },
   };
 }

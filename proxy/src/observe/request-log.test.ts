@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { logRequest } from './request-log.js';
+import { createRequestLog, logRequest, logWhenClosed } from './request-log.js';
 
 test('logRequest measures durationMs and upstreamMs on the clock it is given, and logs no query', () => {
   const lines: unknown[] = [];
@@ -16,4 +19,51 @@ test('logRequest measures durationMs and upstreamMs on the clock it is given, an
     { msg: 'request', method: 'POST', url: '/a', status: 200, durationMs: 12.346, upstreamMs: 2.5, code: undefined, jti: 'j' },
     { msg: 'request', method: undefined, url: '', status: 0, durationMs: undefined, upstreamMs: undefined, code: undefined, jti: undefined },
   ]);
+});
+
+function memoryLogger(level: string): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const logger = pino({ level, base: { pid: 1 }, timestamp: false }, { write: (line: string) => lines.push(line) });
+  return { logger, lines };
+}
+
+test('createRequestLog writes the same bytes as logRequest, and builds nothing below info', () => {
+  const line = { method: 'POST', url: '/a?x=1', status: 200, startedAt: 1, upstreamAt: 2, jti: 'j' } as const;
+  const { logger, lines } = memoryLogger('info');
+  logRequest(logger, line, () => 5);
+  createRequestLog(logger, () => 5)(line);
+  assert.equal(lines.length, 2);
+  assert.equal(lines[1], lines[0]);
+  assert.equal(lines[0], '{"level":30,"pid":1,"msg":"request","method":"POST","url":"/a","status":200,"durationMs":4,"upstreamMs":1,"jti":"j"}\n');
+  const quiet = memoryLogger('warn');
+  let clockRead = false;
+  createRequestLog(quiet.logger, () => {
+    clockRead = true;
+    return 0;
+  })(line);
+  assert.deepEqual(quiet.lines, []);
+  assert.equal(clockRead, false);
+});
+
+test('own endpoints are logged at info when they close, GET /healthz at debug', () => {
+  const { logger, lines } = memoryLogger('info');
+  const debug = memoryLogger('debug');
+  for (const url of ['/status', '/healthz', '/healthz?probe=1']) {
+    for (const target of [logger, debug.logger]) {
+      const res = new EventEmitter() as EventEmitter & { headersSent: boolean; statusCode: number; writableFinished: boolean };
+      Object.assign(res, { headersSent: true, statusCode: 200, writableFinished: true });
+      logWhenClosed(target, { method: 'GET', url } as IncomingMessage, res as unknown as ServerResponse, () => 0);
+      res.emit('close');
+    }
+  }
+  assert.deepEqual(lines.map((line) => (JSON.parse(line) as { url: string }).url), ['/status']);
+  assert.deepEqual(debug.lines.map((line) => JSON.parse(line) as { level: number; url: string }).map(({ level, url }) => `${level} ${url}`), ['30 /status', '20 /healthz', '20 /healthz']);
+});
+
+test('an own endpoint whose client went away is logged with status 0 and CLIENT_ABORTED', () => {
+  const { logger, lines } = memoryLogger('info');
+  const res = Object.assign(new EventEmitter(), { headersSent: false, statusCode: 200, writableFinished: false });
+  logWhenClosed(logger, { method: 'GET', url: '/metrics' } as IncomingMessage, res as unknown as ServerResponse, () => 0);
+  res.emit('close');
+  assert.deepEqual(lines.map((line) => JSON.parse(line) as Record<string, unknown>).map(({ status, code }) => ({ status, code })), [{ status: 0, code: 'CLIENT_ABORTED' }]);
 });

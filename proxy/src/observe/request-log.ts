@@ -37,14 +37,9 @@ function defaultNow(): number {
   return performance.now();
 }
 
-/**
- * The one request log line. Never the secret, never a token, never a query. `now` is the clock
- * `line.startedAt` was read from (default performance.now).
- */
-export function logRequest(logger: Logger, line: RequestLogLine, now: MonotonicClock = defaultNow): void {
-  const end = now();
-  logger.info({
-    msg: 'request',
+/** The line's fields after `msg`; undefined ones are left out by pino. */
+function fields(line: RequestLogLine, end: number): Record<string, unknown> {
+  return {
     method: line.method,
     url: pathOf(line.url),
     status: line.status,
@@ -55,19 +50,53 @@ export function logRequest(logger: Logger, line: RequestLogLine, now: MonotonicC
         : ms(line.startedAt, line.upstreamAt),
     code: line.code,
     jti: line.jti,
-  });
+  };
+}
+
+/**
+ * The one request log line. Never the secret, never a token, never a query. `now` is the clock
+ * `line.startedAt` was read from (default performance.now).
+ */
+export function logRequest(logger: Logger, line: RequestLogLine, now: MonotonicClock = defaultNow): void {
+  logger.info({ msg: 'request', ...fields(line, now()) });
+}
+
+/** Writes the request line of every forwarded request (pipeline/count-request.ts). */
+export type RequestLog = (line: RequestLogLine) => void;
+
+/**
+ * The request line for the hot path (issue #22): the fixed `msg` is bound once in a pino
+ * child (serialised once, not per line), and below LOG_LEVEL=info no line object is built
+ * at all. The same bytes as logRequest's line.
+ */
+export function createRequestLog(logger: Logger, now: MonotonicClock = defaultNow): RequestLog {
+  const bound = logger.child({ msg: 'request' });
+  return (line) => {
+    if (!bound.isLevelEnabled('info')) return;
+    bound.info(fields(line, now()));
+  };
+}
+
+/**
+ * Own endpoints' lines; GET /healthz is logged at debug: orchestrators probe it every few
+ * seconds, and at the default LOG_LEVEL=info those lines would bury the traffic (issue #23).
+ */
+function ownEndpointLevel(url: string | undefined): 'info' | 'debug' {
+  return pathOf(url) === '/healthz' ? 'debug' : 'info';
 }
 
 /** Logs an own-endpoint request (Express) when its response closes; never counted. */
 export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerResponse, now: MonotonicClock = defaultNow): void {
   const startedAt = now();
+  const level = ownEndpointLevel(req.url);
   res.once('close', () => {
-    logRequest(logger, {
+    const line = {
       method: req.method,
       url: req.url,
       status: res.headersSent ? res.statusCode : 0,
       startedAt,
       code: res.writableFinished ? undefined : 'CLIENT_ABORTED',
-    }, now);
+    } as const;
+    logger[level]({ msg: 'request', ...fields(line, now()) });
   });
 }

@@ -6,7 +6,6 @@
  * It is set on req.headers before http-proxy-middleware runs, never in its 'proxyReq'
  * event, which httpxy skips for some requests (http-proxy-bridge.ts, issue #2).
  */
-import type { Counter } from 'prom-client';
 import type { Signer } from '../keys/signer.js';
 import type { RequestPass } from './exchange.js';
 
@@ -17,7 +16,7 @@ export interface AddTokenOptions {
   readonly signedMethods: ReadonlySet<string>;
   readonly sign: Signer;
   /** jwt_proxy_tokens_signed_total. */
-  readonly tokensSigned: Pick<Counter, 'inc'>;
+  readonly tokensSigned: { inc(): void };
 }
 
 /** Request pass: signs a token into the upstream headers of a request whose method is signed. */

@@ -5,8 +5,10 @@
  */
 import type { Logger } from 'pino';
 import type { RequestCounter } from '../observe/request-counter.js';
-import { logRequest } from '../observe/request-log.js';
+import { createRequestLog } from '../observe/request-log.js';
+import type { ServerResponse } from 'node:http';
 import type { Exchange, RequestPass } from './exchange.js';
+import { exchangeOf } from './exchange.js';
 import { setOutcome } from './outcome.js';
 import type { UpstreamTimeout } from './upstream-timeout.js';
 
@@ -23,7 +25,8 @@ export interface CountRequestOptions {
 
 /** Request pass: counts a forwarded request; it is finished, counted and logged when its response closes. */
 export function createCountRequest(options: CountRequestOptions): RequestPass {
-  const { counter, logger, now, upstreamTimeout, onRequestDone } = options;
+  const { counter, now, upstreamTimeout, onRequestDone } = options;
+  const logRequest = createRequestLog(options.logger, now);
 
   function finishExchange(exchange: Exchange): void {
     const { req, res } = exchange;
@@ -36,25 +39,29 @@ export function createCountRequest(options: CountRequestOptions): RequestPass {
     }
     const statusCode = finished || res.headersSent ? res.statusCode : 0;
     counter.finished(req.method, statusCode, exchange.upstreamAt < 0 ? -1 : exchange.upstreamAt - exchange.startedAt);
-    logRequest(
-      logger,
-      {
-        method: req.method,
-        url: req.url,
-        status: statusCode,
-        code: exchange.outcome,
-        startedAt: exchange.startedAt,
-        upstreamAt: exchange.upstreamAt,
-        jti: exchange.jti,
-      },
-      now,
-    );
+    logRequest({
+      method: req.method,
+      url: req.url,
+      status: statusCode,
+      code: exchange.outcome,
+      startedAt: exchange.startedAt,
+      upstreamAt: exchange.upstreamAt,
+      jti: exchange.jti,
+    });
     onRequestDone();
+  }
+
+  // One listener function for every response, not a closure and a once-wrapper per request
+  // (issue #22): 'close' is emitted once, and the exchange hangs off the request.
+  function onClose(this: ServerResponse): void {
+    const exchange = exchangeOf(this.req);
+    /* c8 ignore next */ if (exchange === undefined) return;
+    finishExchange(exchange);
   }
 
   return (exchange) => {
     counter.started();
-    exchange.res.once('close', () => finishExchange(exchange));
+    exchange.res.on('close', onClose);
     return false;
   };
 }

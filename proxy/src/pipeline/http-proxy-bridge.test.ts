@@ -196,3 +196,42 @@ test('forwards without any deprecation warning (http-proxy 1.18 printed DEP0060 
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(warnings.filter((w) => w.startsWith('DeprecationWarning')), []);
 });
+
+test('sends to a fixed-target origin and, through the router, to any other origin with the same bridge', async (t) => {
+  const fixedUpstream = await startHeadRecorder();
+  const otherUpstream = await startHeadRecorder();
+  t.after(() => fixedUpstream.close());
+  t.after(() => otherUpstream.close());
+  const targetOf = (port: number) => ({ protocol: 'http:' as const, hostname: '127.0.0.1', host: `127.0.0.1:${port}`, port, path: '' });
+  const bridge = createHttpProxyBridge(
+    {
+      request: () => undefined,
+      response: (_req, proxyRes, res) => {
+        res.writeHead(proxyRes.statusCode as number);
+        proxyRes.pipe(res);
+      },
+      error: (_req, err) => assert.fail(`unexpected upstream error ${String(err)}`),
+      internal: (_req, _res, err) => assert.fail(`unexpected internal error ${String(err)}`),
+    },
+    // A copy, not the same object: origins match by value.
+    { fixedTargets: [{ ...targetOf(fixedUpstream.port) }] },
+  );
+  const server = http.createServer((req, res) => {
+    const port = req.url?.startsWith('/fixed') ? fixedUpstream.port : otherUpstream.port;
+    req.headers = { host: `127.0.0.1:${port}` };
+    bridge.send(req, res, { target: targetOf(port), path: req.url as string });
+  });
+  server.listen(0, '127.0.0.1');
+  await within(once(server, 'listening'), 'the front server to listen');
+  t.after(() => {
+    bridge.destroy();
+    server.closeAllConnections();
+    server.close();
+  });
+  const port = (server.address() as AddressInfo).port;
+  assert.equal(await call(port, 'GET', '/fixed/1'), 204);
+  assert.equal(await call(port, 'GET', '/other/1'), 204);
+  assert.equal(await call(port, 'GET', '/fixed/2'), 204);
+  assert.deepEqual(fixedUpstream.heads.map((head) => head.split('\r\n')[0]), ['GET /fixed/1 HTTP/1.1', 'GET /fixed/2 HTTP/1.1']);
+  assert.deepEqual(otherUpstream.heads.map((head) => head.split('\r\n')[0]), ['GET /other/1 HTTP/1.1']);
+});

@@ -1,6 +1,6 @@
 /**
  * The only file that knows http-proxy-middleware (4.x, on httpxy). It uses their
- * public API only: options (`router`, `agent`, `selfHandleResponse`, `changeOrigin`,
+ * public API only: options (`target`, `router`, `agent`, `selfHandleResponse`, `changeOrigin`,
  * `ejectPlugins`, `plugins`) and the proxy server's `on` events (`proxyReq`,
  * `proxyRes`, `error`, `econnreset`). What the rest of the proxy needs from it is
  * the small `UpstreamEvents` interface below.
@@ -78,12 +78,37 @@ interface Pending extends UpstreamRequest {
   readonly hadLength: boolean;
 }
 
-/** `maxSockets`: UPSTREAM_MAX_SOCKETS, so the pool one origin may hold is a setting (issue #16). */
-export function createHttpProxyBridge(events: UpstreamEvents, pool: { readonly maxSockets?: number } = {}): HttpProxyBridge {
-  const pending = new WeakMap<IncomingMessage, Pending>();
+/**
+ * The request's Pending, on the request itself under a symbol: a WeakMap entry per request
+ * costs a hash insert and an ephemeron the GC must trace (issue #22).
+ */
+const kPending = Symbol('jwt-proxy.upstream-request');
+interface WithPending {
+  [kPending]?: Pending;
+}
 
+function pendingOf(req: IncomingMessage): Pending | undefined {
+  return (req as WithPending)[kPending];
+}
+
+export interface BridgeOptions {
+  /** UPSTREAM_MAX_SOCKETS, so the pool one origin may hold is a setting (issue #16). */
+  readonly maxSockets?: number;
+  /**
+   * Origins known up front (UPSTREAM_URL): each gets a middleware with a fixed `target`, so
+   * its requests skip the `router` call and its await (issue #22). Other targets (forward
+   * mode) go through the router.
+   */
+  readonly fixedTargets?: readonly HttpProxyTarget[];
+}
+
+function sameOrigin(a: HttpProxyTarget, b: HttpProxyTarget): boolean {
+  return a === b || (a.protocol === b.protocol && a.host === b.host && a.port === b.port && a.hostname === b.hostname && a.path === b.path);
+}
+
+export function createHttpProxyBridge(events: UpstreamEvents, pool: BridgeOptions = {}): HttpProxyBridge {
   function onProxyReq(proxyReq: ClientRequest, req: IncomingMessage): void {
-    const sent = pending.get(req);
+    const sent = pendingOf(req);
     /* c8 ignore next */ if (sent === undefined) return;
     if (proxyReq.path !== sent.path) proxyReq.path = sent.path;
     if (!sent.hadLength && proxyReq.getHeader('content-length') !== undefined) proxyReq.removeHeader('content-length');
@@ -100,9 +125,9 @@ export function createHttpProxyBridge(events: UpstreamEvents, pool: { readonly m
     proxyServer.on('econnreset', (err, req) => events.error(req, err));
   };
 
-  function middlewareFor(agent: http.Agent): RequestHandler {
+  function middlewareFor(agent: http.Agent, target?: HttpProxyTarget): RequestHandler {
     return createProxyMiddleware({
-      router: (req: IncomingMessage) => (pending.get(req) as Pending).target,
+      ...(target === undefined ? { router: (req: IncomingMessage) => (pendingOf(req) as Pending).target } : { target }),
       pathFilter: always,
       changeOrigin: true,
       xfwd: false,
@@ -116,13 +141,20 @@ export function createHttpProxyBridge(events: UpstreamEvents, pool: { readonly m
   const agentOptions = { ...AGENT_OPTIONS, maxSockets: pool.maxSockets ?? AGENT_OPTIONS.maxSockets };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
+  const agentFor = (target: HttpProxyTarget): http.Agent => (target.protocol === 'https:' ? httpsAgent : httpAgent);
   const httpMiddleware = middlewareFor(httpAgent);
   const httpsMiddleware = middlewareFor(httpsAgent);
+  const fixed = (pool.fixedTargets ?? []).map((target) => ({ target, middleware: middlewareFor(agentFor(target), target) }));
+
+  function middlewareOf(target: HttpProxyTarget): RequestHandler {
+    for (const entry of fixed) if (sameOrigin(entry.target, target)) return entry.middleware;
+    return target.protocol === 'https:' ? httpsMiddleware : httpMiddleware;
+  }
 
   return {
     send(req, res, upstream) {
-      pending.set(req, { ...upstream, hadLength: req.headers['content-length'] !== undefined });
-      const middleware = upstream.target.protocol === 'https:' ? httpsMiddleware : httpMiddleware;
+      (req as WithPending)[kPending] = { target: upstream.target, path: upstream.path, hadLength: req.headers['content-length'] !== undefined };
+      const middleware = middlewareOf(upstream.target);
       // `next` runs only when the middleware did not forward: with or without an error, a bug.
       void middleware(req, res, (err?: unknown) => events.internal(req, res, err));
     },

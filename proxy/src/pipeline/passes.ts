@@ -37,6 +37,7 @@ import { createAnswerMaxForwardsZero, createRefuseLoop, createRefuseTrace } from
 import { setOutcome } from './outcome.js';
 import { refuseUnframeableBody, refuseUnframedBody } from './request-framing.js';
 import type { ListenerIdentity } from './resolve-target.js';
+import { reverseTarget } from './resolve-target.js';
 import { createResolveUpstream } from './resolve-upstream.js';
 import type { ResponseRelay } from './response-relay.js';
 import { createResponseRelay, relayInterimResponses } from './response-relay.js';
@@ -201,6 +202,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   });
   const bridge = createHttpProxyBridge(bridgeEvents({ upstreamRequestPasses, relay, upstreamTimeout, logger }), {
     maxSockets: config.limits.upstreamMaxSockets,
+    fixedTargets: [reverseTarget(config.upstream)],
   });
   const counter = createRequestCounter(metrics, deps.status);
   const requestPasses = createRequestPasses({ ...deps, now, timers, counter, upstreamTimeout, bridge });

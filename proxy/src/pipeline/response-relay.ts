@@ -10,7 +10,7 @@ import type { Histogram } from 'prom-client';
 import { sendError } from '../http/errors.js';
 import type { Exchange } from './exchange.js';
 import { endToEndCopy, stripHopByHop } from '../http/hop-by-hop.js';
-import { appendVia, viaEntry } from '../http/via-forwarded.js';
+import { appendVia, createViaEntries } from '../http/via-forwarded.js';
 import { setOutcome } from './outcome.js';
 import type { UpstreamTimeout } from './upstream-timeout.js';
 
@@ -77,7 +77,8 @@ export interface ResponseRelayOptions {
 export type ResponseRelay = (exchange: Exchange, proxyRes: IncomingMessage, res: ServerResponse) => void;
 
 export function createResponseRelay(options: ResponseRelayOptions): ResponseRelay {
-  const { proxyName, isClosing, upstreamLatency, logger, now, upstreamTimeout } = options;
+  const { isClosing, upstreamLatency, logger, now, upstreamTimeout } = options;
+  const viaEntry = createViaEntries(options.proxyName);
 
   function onUpstreamResponseClosed(exchange: Exchange, proxyRes: IncomingMessage): void {
     upstreamTimeout.stop(exchange);
@@ -99,7 +100,7 @@ export function createResponseRelay(options: ResponseRelayOptions): ResponseRela
     // One writeHead with a fresh copy instead of a setHeader per field (issue #7); without
     // Node's extra Keep-Alive hint.
     const headers = endToEndCopy(proxyRes.headers);
-    headers.via = appendVia(proxyRes.headers.via, viaEntry(proxyRes.httpVersion, proxyName));
+    headers.via = appendVia(proxyRes.headers.via, viaEntry(proxyRes.httpVersion));
     headers.connection = responseConnection(exchange.req, res, proxyRes, isClosing);
     try {
       res.writeHead(proxyRes.statusCode as number, proxyRes.statusMessage || undefined, headers);

@@ -10,7 +10,7 @@ import type { RequestPass } from './exchange.js';
 import { endToEndCopy } from '../http/hop-by-hop.js';
 import { withLookAlikes } from '../http/look-alike-headers.js';
 import { maxForwards } from '../http/max-forwards.js';
-import { appendVia, applyForwardedHeaders, viaEntry } from '../http/via-forwarded.js';
+import { appendVia, createApplyForwardedHeaders, createViaEntries } from '../http/via-forwarded.js';
 
 /**
  * The request fields never copied besides the hop-by-hop ones: the client's token (any
@@ -35,6 +35,9 @@ export interface UpstreamHeadersOptions {
 export function createUpstreamHeaders(options: UpstreamHeadersOptions): RequestPass {
   const { proxyName, trustForwarded } = options;
   const dropped = droppedRequestFields(options.tokenHeader);
+  // Built once per pass: the Via entries per HTTP version, the last client's Forwarded element (issue #22).
+  const viaEntry = createViaEntries(proxyName);
+  const applyForwardedHeaders = createApplyForwardedHeaders('http', trustForwarded);
   return (exchange) => {
     const { req } = exchange;
     const headers = req.headers;
@@ -49,15 +52,10 @@ export function createUpstreamHeaders(options: UpstreamHeadersOptions): RequestP
     if (headers['transfer-encoding'] !== undefined && forwarded['content-length'] === undefined) {
       forwarded['transfer-encoding'] = 'chunked';
     }
-    applyForwardedHeaders(forwarded, {
-      clientAddress: req.socket.remoteAddress,
-      proto: 'http',
-      // Absolute-form: the client's Host is ignored (RFC 9112 §3.2.2), so the host the client
-      // asked for is the target's; echoing the ignored one would forge X-Forwarded-Host.
-      host: resolved.mode === 'forward' ? resolved.target.host : headers.host,
-      trust: trustForwarded,
-    });
-    forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion, proxyName));
+    // Absolute-form: the client's Host is ignored (RFC 9112 §3.2.2), so the host the client
+    // asked for is the target's; echoing the ignored one would forge X-Forwarded-Host.
+    applyForwardedHeaders(forwarded, req.socket.remoteAddress, resolved.mode === 'forward' ? resolved.target.host : headers.host);
+    forwarded.via = appendVia(headers.via, viaEntry(req.httpVersion));
     req.headers = forwarded;
     return false;
   };

@@ -105,10 +105,9 @@ function createStatusDetails(deps: OwnEndpointDeps): () => Promise<StatusDetails
   });
   const signedMethods = Object.freeze([...config.signedMethods]);
   return async () => {
-    const signed = await deps.metrics.tokensSigned.get();
     return {
       pid: process.pid,
-      tokensSigned: signed.values[0]?.value ?? 0,
+      tokensSigned: deps.metrics.tokensSigned.value,
       signingKey: { kid: ring.current.kid ?? null, alg: ring.current.alg },
       mode,
       signedMethods,

@@ -1,0 +1,78 @@
+/**
+ * The process's logger (main.ts builds it once, for the proxy and every worker).
+ *
+ * - Not a terminal (containers, files, pipes): one JSON line per record through a buffered,
+ *   asynchronous destination (sonic-boom): one write(2) per few KiB instead of one per
+ *   request (issues #7, #22). Lines wait at most FLUSH_INTERVAL_MS, and flushSync() (main.ts
+ *   calls it on 'exit', which also runs after an uncaught exception) writes what is left, so
+ *   SIGTERM and a crash exit lose no line. The buffer is bounded: past MAX_BUFFERED_BYTES
+ *   (a log reader that stopped reading) records are dropped, not kept in memory.
+ * - A terminal (issue #23, item 4): pino-pretty, written synchronously, for a person reading.
+ */
+import { pino } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
+
+/** Buffered bytes that make a write. */
+export const MIN_WRITE_BYTES = 4096;
+/** The longest a line waits in the buffer. */
+export const FLUSH_INTERVAL_MS = 250;
+/** What the buffer may hold when the reader stalls; later records are dropped. */
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface ProcessLoggerOptions {
+  /** LOG_LEVEL. */
+  readonly level: string;
+  /** True when the output is a terminal (process.stdout.isTTY): pretty lines instead of JSON. */
+  readonly pretty: boolean;
+  /** File descriptor written to; default 1 (stdout). */
+  readonly fd?: number;
+}
+
+export interface ProcessLogger {
+  readonly logger: Logger;
+  /** Writes every buffered line now, synchronously: for 'exit'. Never throws. */
+  readonly flushSync: () => void;
+  /** Stops the flush timer (tests). */
+  readonly close: () => void;
+}
+
+export function createProcessLogger(options: ProcessLoggerOptions): ProcessLogger {
+  const fd = options.fd ?? 1;
+  const base = { pid: process.pid };
+  if (options.pretty) {
+    const stream = PinoPretty({ destination: fd, sync: true, colorize: true });
+    return { logger: pino({ level: options.level, base }, stream), flushSync: () => undefined, close: () => undefined };
+  }
+  const sonic = pino.destination({ dest: fd, sync: false, minLength: MIN_WRITE_BYTES, maxLength: MAX_BUFFERED_BYTES });
+  // The timer flushes only when a line came since the last look: an idle proxy makes no write(2).
+  let pending = false;
+  const destination: DestinationStream & { flush(cb?: (err?: Error) => void): void } = {
+    write(line: string): void {
+      pending = true;
+      sonic.write(line);
+    },
+    // logger.flush(): the ready line goes out at once (main.ts announce).
+    flush(cb) {
+      pending = false;
+      sonic.flush(cb);
+    },
+  };
+  const timer = setInterval(() => {
+    if (!pending) return;
+    pending = false;
+    sonic.flush();
+  }, FLUSH_INTERVAL_MS);
+  timer.unref();
+  return {
+    logger: pino({ level: options.level, base }, destination),
+    flushSync: () => {
+      try {
+        sonic.flushSync();
+      } catch {
+        // Not open yet, or already destroyed: nothing more can be written.
+      }
+    },
+    close: () => clearInterval(timer),
+  };
+}
