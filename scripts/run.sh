@@ -54,15 +54,19 @@ stop_job() { # the one line, then stop what runs
 
 # Runs until the job ends, Ctrl-C, SIGINT or SIGTERM.
 follow() {
-  trap 'stop_job Ctrl-C' INT
+  trap 'stop_job SIGINT' INT
   trap 'stop_job SIGTERM' TERM
   trap 'stop_job SIGHUP' HUP
   if [ -t 0 ] && saved=$(stty -g 2>/dev/null); then
     trap 'stty "$saved" 2>/dev/null' EXIT
-    stty -isig 2>/dev/null
     local key
     while kill -0 "$JOB" 2>/dev/null; do
-      if IFS= read -rsn1 -t 1 key && [ "$key" = $'\x03' ]; then stop_job Ctrl-C; fi
+      # Set again each second: a node process that exits restores the terminal modes it found at
+      # its start (node's ResetStdio). Not bash's `read -n`: it turns ISIG back on while it reads.
+      # min 0 time 10: dd returns after a key or after 1 s.
+      stty -isig -icanon -echo min 0 time 10 2>/dev/null
+      key=$(dd bs=1 count=1 2>/dev/null | od -An -tx1 | tr -d ' \n')
+      [ "$key" != 03 ] || stop_job Ctrl-C
     done
   fi
   local rc=0

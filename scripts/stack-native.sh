@@ -34,6 +34,7 @@ free_port() {
 }
 
 # wait_healthy NAME URL PID LOG: polls URL/healthz until it answers 2xx, the process dies, or 30 s pass.
+# Its node has no terminal: on exit node restores the terminal modes it found, undoing run.sh's stty.
 wait_healthy() {
   local name=$1 url=$2 pid=$3 log=$4
   if ! node -e '
@@ -46,7 +47,7 @@ wait_healthy() {
         await new Promise((r) => setTimeout(r, 100));
       }
       process.exit(1);
-    })();' "$url" "$pid"; then
+    })();' "$url" "$pid" </dev/null >/dev/null 2>&1; then
     echo "stack-native: $name did not become healthy at $url/healthz; its log:" >&2
     tail -n 30 "$log" >&2 || true
     return 1
