@@ -30,6 +30,10 @@ check_port() { # check_port PORT VARIABLE
   fi
 }
 command -v node >/dev/null || die "node is not installed: this project needs Node 24"
+# Numbers only: they are printed, handed to compose and put into a node -e probe.
+for name in HTTP_PORT MOCK_PORT; do
+  [[ ${!name} =~ ^[0-9]{1,5}$ ]] && [ "${!name}" -le 65535 ] || die "$name must be a port number (1-65535), got '${!name}'"
+done
 check_port "$HTTP_PORT" HTTP_PORT
 check_port "$MOCK_PORT" MOCK_PORT
 
