@@ -5,16 +5,22 @@
 # in e2e/test-results/scale-stack.log.
 #
 #   SCALE_PROJECT ($TEST_PROJECT-scale, jwt-proxy-test-scale)   compose project name
-#   SCALE_HTTP_PORT (18090)           nginx            SCALE_MOCK_PORT (18091)  the mock
-#   SCALE_PROXY_PORT_1..3 (18092-18094)  each replica, for its own /status
+#   SCALE_HTTP_PORT                   nginx            SCALE_MOCK_PORT          the mock
+#   SCALE_PROXY_PORT_1..3             each replica, for its own /status
+# (free ports chosen at start unless set; docker-compose.yml's defaults 18090-18094 apply by hand)
 # Every port is published on 127.0.0.1 only; the suite sends traffic nowhere else.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 export SCALE_PROJECT=${SCALE_PROJECT:-${TEST_PROJECT:-jwt-proxy-test}-scale}
-export SCALE_HTTP_PORT=${SCALE_HTTP_PORT:-18090} SCALE_MOCK_PORT=${SCALE_MOCK_PORT:-18091}
-export SCALE_PROXY_PORT_1=${SCALE_PROXY_PORT_1:-18092} SCALE_PROXY_PORT_2=${SCALE_PROXY_PORT_2:-18093}
-export SCALE_PROXY_PORT_3=${SCALE_PROXY_PORT_3:-18094}
+# Issue #23: free host ports chosen at start unless pinned, so nothing else on the machine collides.
+free_port() {
+  node -e "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+for name in SCALE_HTTP_PORT SCALE_MOCK_PORT SCALE_PROXY_PORT_1 SCALE_PROXY_PORT_2 SCALE_PROXY_PORT_3; do
+  [ -n "${!name:-}" ] || printf -v "$name" '%s' "$(free_port)"
+  export "${name?}"
+done
 # A key made for this run and shared by the replicas and the mock: never the published default,
 # which the image (NODE_ENV=production) refuses.
 SCALE_JWT_SECRET=$(node -e "process.stdout.write(require('node:crypto').randomBytes(64).toString('hex'))")

@@ -9,8 +9,10 @@
 #                               MOCK_URL, MOCK_STRICT_URL, MOCK_URL_FROM_PROXY, PROXY_KEYS_URL,
 #                               MOCK_KEYS_URL, KEYS_DIR, PROXY_KEYS_RELOAD) and DIR/pids
 #   stack-native.sh stop DIR    stops what `start DIR` started (by pid)
-#   stack-native.sh run         mock-upstream in the background on MOCK_PORT (8081), the proxy in the
-#                               foreground on HTTP_PORT (8080); stopping the proxy stops the mock
+#   stack-native.sh run         `make run` without Docker: mock-upstream on MOCK_PORT (8081) and the
+#                               proxy on HTTP_PORT (8080); prints where to go once both are healthy;
+#                               SIGTERM, SIGINT (Ctrl-C) or SIGHUP stops both and exits 0; either
+#                               server exiting by itself stops the other and exits 1
 #
 # The servers read the same variables as in compose (JWT_*, UPSTREAM_TIMEOUT_MS, MOCK_*, ...) from
 # the environment.
@@ -32,6 +34,7 @@ free_port() {
 }
 
 # wait_healthy NAME URL PID LOG: polls URL/healthz until it answers 2xx, the process dies, or 30 s pass.
+# Its node has no terminal: on exit node restores the terminal modes it found, undoing run.sh's stty.
 wait_healthy() {
   local name=$1 url=$2 pid=$3 log=$4
   if ! node -e '
@@ -44,7 +47,7 @@ wait_healthy() {
         await new Promise((r) => setTimeout(r, 100));
       }
       process.exit(1);
-    })();' "$url" "$pid"; then
+    })();' "$url" "$pid" </dev/null >/dev/null 2>&1; then
     echo "stack-native: $name did not become healthy at $url/healthz; its log:" >&2
     tail -n 30 "$log" >&2 || true
     return 1
@@ -125,16 +128,44 @@ stop() {
   rm -f "$dir/pids"
 }
 
+# The line a person reads first (issue #23): where to go, and how to stop.
+where_to_go() { # where_to_go PROXY_URL MOCK_URL
+  echo "jwt-proxy is up: proxy $1/  ·  status $1/status  ·  inspector $2/__mock/  ·  Ctrl-C stops"
+}
+
+RUN_PIDS=()
+# stop_run REASON CODE: SIGTERM to both servers (each drains, SHUTDOWN_GRACE_MS), wait, one line.
+stop_run() {
+  trap - INT TERM HUP
+  local pid
+  for pid in "${RUN_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${RUN_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # scripts/run.sh (make run) prints its own one line.
+  [ -n "${STACK_NATIVE_QUIET_STOP:-}" ] || echo "jwt-proxy: stopped both servers ($1)."
+  exit "$2"
+}
+
 run() {
   require_build
   local http_port=${HTTP_PORT:-8080} mock_port=${MOCK_PORT:-8081}
-  HTTP_PORT=$mock_port node "$MOCK_MAIN" &
-  MOCK_PID=$! # global: the EXIT trap runs after this function's locals are gone
-  trap 'kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true' EXIT
-  wait_healthy mock-upstream "http://127.0.0.1:$mock_port" "$MOCK_PID" /dev/null
-  echo "stack-native: mock-upstream on :$mock_port (page: http://localhost:$mock_port/__mock/), proxy on :$http_port"
-  # Not exec: the trap must outlive the proxy to stop the mock. Ctrl-C reaches both (same process group).
-  HTTP_PORT=$http_port UPSTREAM_URL=${UPSTREAM_URL:-http://127.0.0.1:$mock_port} node "$PROXY_MAIN"
+  # Both in the background, so this shell stays free to take SIGTERM and Ctrl-C (issue #23: SIGTERM
+  # used to leave the proxy running) and stops both; `wait` returns as soon as a signal arrives.
+  trap 'stop_run "interrupted" 0' INT
+  trap 'stop_run "SIGTERM" 0' TERM
+  trap 'stop_run "SIGHUP" 0' HUP
+  HTTP_PORT=$mock_port PUBLIC_URL=${MOCK_PUBLIC_URL:-} node "$MOCK_MAIN" &
+  RUN_PIDS+=($!)
+  wait_healthy mock-upstream "http://127.0.0.1:$mock_port" "${RUN_PIDS[0]}" /dev/null || stop_run "the mock did not start" 1
+  HTTP_PORT=$http_port UPSTREAM_URL=${UPSTREAM_URL:-http://127.0.0.1:$mock_port} node "$PROXY_MAIN" &
+  RUN_PIDS+=($!)
+  wait_healthy proxy "http://127.0.0.1:$http_port" "${RUN_PIDS[1]}" /dev/null || stop_run "the proxy did not start" 1
+  where_to_go "http://localhost:$http_port" "http://localhost:$mock_port"
+  # Either server ending ends the stack. Exit 0 is a server stopped by a signal (Ctrl-C reaches the
+  # whole process group, so the servers may finish before this shell runs its trap); else a crash.
+  local rc=0
+  wait -n "${RUN_PIDS[@]}" || rc=$?
+  if [ "$rc" -eq 0 ]; then stop_run "interrupted" 0; fi
+  stop_run "a server exited with status $rc" 1
 }
 
 case "${1:-}" in

@@ -3,11 +3,12 @@
 # Playwright suites against a running stack, which is always torn down. Every step runs even when an
 # earlier one failed, so one run shows everything; the exit status is non-zero if any step failed.
 #
-#   STACK=compose (default)  the real images via `docker compose -p jwt-proxy-test` on TEST_HTTP_PORT
-#                            (18080), TEST_MOCK_PORT (18081), TEST_HTTP_PORT_PUT (18082) and
-#                            TEST_MOCK_STRICT_PORT (18083), TEST_HTTP_PORT_KEYS (18084) and
-#                            TEST_MOCK_KEYS_PORT (18085), TEST_MOCK_PROFILE_PORT (18086), so a
-#                            `make run` stack is left alone
+#   STACK=compose (default)  the real images via `docker compose -p $TEST_PROJECT` on free host ports
+#                            chosen at start (TEST_HTTP_PORT, TEST_MOCK_PORT, TEST_HTTP_PORT_PUT,
+#                            TEST_MOCK_STRICT_PORT, TEST_HTTP_PORT_KEYS, TEST_MOCK_KEYS_PORT,
+#                            TEST_MOCK_PROFILE_PORT pin one), so a `make run` stack is left alone;
+#                            TEST_PROJECT defaults to jwt-proxy-test-<hash of this checkout's path>,
+#                            so two checkouts' test stacks run side by side
 #   STACK=native             the built servers on free loopback ports (scripts/stack-native.sh)
 # With no Docker engine answering, compose falls back to native with a warning, except under CI=true,
 # where testing anything but the images is a failure.
@@ -15,7 +16,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 STACK=${STACK:-compose}
-PROJECT=${TEST_PROJECT:-jwt-proxy-test} # TEST_PROJECT: run a second stack beside this one
+# One compose project per checkout (issue #23): another copy of the project runs its own beside it.
+PROJECT=${TEST_PROJECT:-jwt-proxy-test-$(pwd | sha256sum | cut -c1-8)}
+export TEST_PROJECT=$PROJECT
+# Its own image tags too: another checkout building jwt-proxy:local at the same time would swap images.
+export IMAGE_TAG=${IMAGE_TAG:-$PROJECT}
 # The proxy's upstream timeout in the test stack: low, so the 504 case in e2e/faults.api.spec.ts is quick.
 export UPSTREAM_TIMEOUT_MS=${TEST_UPSTREAM_TIMEOUT_MS:-2000}
 RESULTS=e2e/test-results
@@ -58,14 +63,25 @@ compose() {
   docker compose --ansi never -p "$PROJECT" --env-file /dev/null --profile test "$@"
 }
 
+# Issue #23: host ports free right now, chosen by the kernel (port 0), so the test stack never
+# collides with a `make run` stack, another checkout's test stack or any other listener. The
+# TEST_*_PORT variables still pin one. Another process could take a port before Docker binds it; the
+# stack step then fails naming it, and a rerun picks new ones.
+free_port() {
+  node -e "const s=require('node:net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})"
+}
+port() { local value=${!1:-}; [ -n "$value" ] && echo "$value" || free_port; }
+
 compose_up() {
-  export HTTP_PORT=${TEST_HTTP_PORT:-18080} MOCK_PORT=${TEST_MOCK_PORT:-18081}
-  export HTTP_PORT_PUT=${TEST_HTTP_PORT_PUT:-18082} MOCK_STRICT_PORT=${TEST_MOCK_STRICT_PORT:-18083}
+  export HTTP_PORT MOCK_PORT HTTP_PORT_PUT MOCK_STRICT_PORT HTTP_PORT_KEYS MOCK_KEYS_PORT MOCK_PROFILE_PORT
+  HTTP_PORT=$(port TEST_HTTP_PORT) MOCK_PORT=$(port TEST_MOCK_PORT)
+  HTTP_PORT_PUT=$(port TEST_HTTP_PORT_PUT) MOCK_STRICT_PORT=$(port TEST_MOCK_STRICT_PORT)
+  HTTP_PORT_KEYS=$(port TEST_HTTP_PORT_KEYS) MOCK_KEYS_PORT=$(port TEST_MOCK_KEYS_PORT)
+  MOCK_PROFILE_PORT=$(port TEST_MOCK_PROFILE_PORT)
   export PROXY_URL=http://127.0.0.1:$HTTP_PORT PROXY_PUT_URL=http://127.0.0.1:$HTTP_PORT_PUT
   export MOCK_URL=http://127.0.0.1:$MOCK_PORT MOCK_STRICT_URL=http://127.0.0.1:$MOCK_STRICT_PORT
   export MOCK_URL_FROM_PROXY=http://mock-upstream:8081
   # proxy-keys / mock-keys (issue #12): a key folder of this run's own, mounted into proxy-keys.
-  export HTTP_PORT_KEYS=${TEST_HTTP_PORT_KEYS:-18084} MOCK_KEYS_PORT=${TEST_MOCK_KEYS_PORT:-18085}
   export PROXY_KEYS_URL=http://127.0.0.1:$HTTP_PORT_KEYS MOCK_KEYS_URL=http://127.0.0.1:$MOCK_KEYS_PORT
   KEYS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jwt-proxy-keys.XXXXXX") && export KEYS_DIR
   export PROXY_KEYS_RELOAD="docker compose --ansi never -p $PROJECT --env-file /dev/null --profile test kill -s HUP proxy-keys"
@@ -73,7 +89,7 @@ compose_up() {
   bash scripts/stack-keys.sh init "$KEYS_DIR" || return 1
   # mock-profile (issue #14): the verifier profile of negative-vectors.json, so the consumer suite
   # runs the profile vectors against the image too (they skip without MOCK_PROFILE_URL).
-  export MOCK_PROFILE_PORT=${TEST_MOCK_PROFILE_PORT:-18086} MOCK_PROFILE_URL=http://127.0.0.1:${TEST_MOCK_PROFILE_PORT:-18086}
+  export MOCK_PROFILE_URL=http://127.0.0.1:$MOCK_PROFILE_PORT
   local profile
   profile=$(bash scripts/stack-keys.sh vectors "$KEYS_DIR") || return 1
   export MOCK_PROFILE_ISSUER=${profile% *} MOCK_PROFILE_AUDIENCE=${profile#* }
@@ -127,6 +143,8 @@ trap 'echo "interrupted"; failed=1; exit 130' INT TERM
 step lint npm run lint
 step typecheck npm run typecheck
 step unit npm test
+# The scripts' own tests (issue #23): prepare.sh's stamps, stack-native.sh run's stop on SIGTERM/Ctrl-C.
+step scripts bash scripts/test/run-all.sh
 
 case "$STACK" in
   compose)

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { parseWrkOutput, runWrk, WRK_SCRIPT, wrkArgs } from './wrk.js';
+import { EventEmitter } from 'node:events';
+import { endCountedRun, parseWrkOutput, runWrk, WRK_SCRIPT, wrkArgs } from './wrk.js';
+import { until } from '../../contracts/testing/wait.js';
 import { which } from './processes.js';
 
 const SAMPLE = [
@@ -45,6 +47,23 @@ test('wrkArgs gives a counted run a bounded duration it ends early', () => {
   assert.deepEqual(args.slice(-3), ['GET', '', '200000']);
 });
 
+test('endCountedRun repeats SIGINT until wrk exits, then stops (a SIGINT before wrk installs its handler is lost)', async () => {
+  const kills: string[] = [];
+  const child = Object.assign(new EventEmitter(), {
+    // Like wrk before its handler is installed: the first SIGINT does nothing.
+    kill: (signal: string) => {
+      kills.push(signal);
+      if (kills.length === 2) child.emit('exit', 0, null);
+      return true;
+    },
+  });
+  assert.equal(endCountedRun(child as never, 1), true);
+  await until(() => kills.length >= 2, 'the repeated SIGINT');
+  // The exit cleared the repetition: the count cannot grow past the SIGINT that ended it.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(kills, ['SIGINT', 'SIGINT']);
+});
+
 /** A server that records each request's method, content type and body. */
 async function recordingServer() {
   const seen: { method: string; type: string | undefined; body: string }[] = [];
@@ -75,7 +94,7 @@ test('runWrk sends the script\'s POST with its JSON body and stops a counted run
   }
 });
 
-test('runWrk sends GETs without a body', { skip: which('wrk') === undefined && 'wrk not installed (apt-get install wrk)', timeout: 60_000 }, async () => {
+test('runWrk sends GETs without a body', { skip: which('wrk') === undefined && 'wrk not installed (apt-get install wrk)', timeout: 30_000 }, async () => {
   const { seen, server, url } = await recordingServer();
   try {
     await runWrk({ generator: 'wrk', url, method: 'GET', connections: 1, amount: 3, cpus: undefined });

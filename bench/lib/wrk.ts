@@ -6,6 +6,7 @@
  * and says so.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadSpec } from './load-spec.js';
@@ -108,6 +109,22 @@ export function parseWrkOutput(stdout: string): LoadResult {
 }
 
 /** Runs one wrk process and returns its summary. */
+/** How often a counted run's SIGINT is repeated until wrk exits. */
+export const WRK_INTERRUPT_EVERY_MS = 100;
+
+/**
+ * Ends a counted run with SIGINT, repeated until wrk exits (issue #23: a 60 s test timeout under
+ * load). wrk ignores SIGINT until its main thread has started every thread and installed its
+ * handler; a tiny run can print WRK_STOPPED before that, and a single SIGINT is then lost, leaving
+ * wrk asleep for the whole -d duration. Repeating is harmless: wrk's handler only sets a flag.
+ */
+export function endCountedRun(child: Pick<ChildProcess, 'kill' | 'once'>, everyMs = WRK_INTERRUPT_EVERY_MS): boolean {
+  const sent = child.kill('SIGINT');
+  const again = setInterval(() => child.kill('SIGINT'), everyMs);
+  child.once('exit', () => clearInterval(again));
+  return sent;
+}
+
 export function runWrk(spec: LoadSpec): Promise<LoadResult> {
   const file = wrkPath ?? which('wrk');
   if (file === undefined) return Promise.reject(new Error('wrk not found: call ensureWrk() first'));
@@ -120,7 +137,7 @@ export function runWrk(spec: LoadSpec): Promise<LoadResult> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       // A counted run is done: wrk's main thread would sleep out -d, so end it (it still runs done()).
-      if (!interrupted && stdout.includes(STOPPED_LINE)) interrupted = child.kill('SIGINT');
+      if (!interrupted && stdout.includes(STOPPED_LINE)) interrupted = endCountedRun(child);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);

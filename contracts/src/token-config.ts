@@ -32,11 +32,36 @@ export interface TokenConfig {
 
 export type SecretDecoding = { readonly key: Buffer } | { readonly problem: string };
 
+/** A fresh key, as the example in every message and document (issue #23): never the published one. */
+export const NEW_SECRET_COMMAND = '$(openssl rand -hex 64)';
+
+/** Bad characters named in a hex problem: enough to spot a typo or a pasted base64 key. */
+const MAX_NAMED_CHARACTERS = 8;
+
+/**
+ * Why a hex secret does not decode, naming what to fix (issue #23): the characters that are not
+ * hex digits (each once, JSON-quoted so a control character is visible), or the odd count. The
+ * characters only, never where they sit: the value is secret.
+ */
+function hexProblem(compact: string): string | undefined {
+  const bad = [...new Set(compact.replace(/[0-9a-fA-F]/g, ''))];
+  if (bad.length > 0) {
+    const shown = bad.slice(0, MAX_NAMED_CHARACTERS).map((c) => JSON.stringify(c)).join(' ');
+    const more = bad.length > MAX_NAMED_CHARACTERS ? ` and ${bad.length - MAX_NAMED_CHARACTERS} more` : '';
+    return `must be hex digits (0-9, a-f) when JWT_SECRET_ENCODING=hex, but has ${shown}${more}; is it meant for JWT_SECRET_ENCODING=utf8?`;
+  }
+  if (compact.length % 2 === 1) {
+    return `must be an even number of hex digits when JWT_SECRET_ENCODING=hex, got ${compact.length} (one digit missing or extra)`;
+  }
+  return undefined;
+}
+
 /** Decodes a secret as configured; whitespace anywhere in the value is ignored. */
 export function decodeSecret(secret: string, encoding: SecretEncoding): SecretDecoding {
   const compact = secret.replace(/\s+/g, '');
-  if (encoding === 'hex' && !/^(?:[0-9a-fA-F]{2})+$/.test(compact)) {
-    return { problem: 'must be an even number of hex digits when JWT_SECRET_ENCODING=hex' };
+  if (encoding === 'hex') {
+    const problem = hexProblem(compact);
+    if (problem !== undefined) return { problem };
   }
   const key = Buffer.from(compact, encoding);
   if (key.length < MIN_KEY_BYTES) {
@@ -56,7 +81,7 @@ export function readTokenConfig(env: EnvReader): TokenConfig {
   }
   const decoded = decodeSecret(env.raw('JWT_SECRET') ?? DEFAULT_JWT_SECRET, secretEncoding);
   if ('problem' in decoded) {
-    env.problem('JWT_SECRET', decoded.problem, `${DEFAULT_JWT_SECRET.slice(0, 16)}…(128 hex characters)`);
+    env.problem('JWT_SECRET', decoded.problem, NEW_SECRET_COMMAND);
     return { header, secretEncoding, key: Buffer.alloc(MIN_KEY_BYTES) };
   }
   return { header, secretEncoding, key: decoded.key };

@@ -33,10 +33,23 @@ try {
   process.exit(1);
 }
 
-server.on('error', (error) => {
-  process.stderr.write(`mock-upstream: cannot listen on ${config.host}:${config.port}: ${error.message}\n`);
+server.on('error', (error: NodeJS.ErrnoException) => {
+  // Issue #23: a port in use names the port and the variable to change (`make run` maps MOCK_PORT to it).
+  const hint =
+    error.code === 'EADDRINUSE'
+      ? `port ${config.port} is already in use on ${config.host}: set HTTP_PORT to a free port (MOCK_PORT under make run) or stop what holds it`
+      : `${config.host}:${config.port}: ${error.message}`;
+  process.stderr.write(`mock-upstream: cannot listen: ${hint}\n`);
   process.exit(1);
 });
+
+/** Where a person opens the inspector (issue #23): PUBLIC_URL (compose: the host port), else the bound address. */
+function publicUrl(port: number): string {
+  const configured = process.env.PUBLIC_URL?.trim();
+  if (configured) return configured.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${port}`;
+}
 
 server.listen(config.port, config.host, () => {
   const address = server.address();
@@ -44,6 +57,7 @@ server.listen(config.port, config.host, () => {
   logger.info(
     {
       port,
+      page: `${publicUrl(port)}/__mock/`,
       host: config.host,
       tokenHeader: config.token.header,
       requireToken: config.requireToken,

@@ -30,6 +30,14 @@ describe('main', () => {
     assert.deepEqual(await exit, [0, null]);
   });
 
+  it('names the inspector page at PUBLIC_URL (compose: the host port) in the listening line (issue #23)', async () => {
+    const { child, exit } = run({ PUBLIC_URL: 'http://localhost:9091/' });
+    const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    assert.equal((JSON.parse(first) as { page: string }).page, 'http://localhost:9091/__mock/');
+    child.kill('SIGTERM');
+    await exit;
+  });
+
   it('exits 0 on SIGINT', async () => {
     const { child, exit } = run({});
     await once(createInterface({ input: child.stdout }), 'line');
@@ -53,7 +61,7 @@ describe('main', () => {
     try {
       const { exit, stderr } = run({ HTTP_PORT: String(port) });
       assert.deepEqual(await exit, [1, null]);
-      assert.match(stderr(), /cannot listen/);
+      assert.match(stderr(), new RegExp(`cannot listen: port ${port} is already in use on 127\\.0\\.0\\.1: set HTTP_PORT to a free port \\(MOCK_PORT under make run\\)`));
     } finally {
       blocker.close();
     }

@@ -52,12 +52,33 @@ function announce(logger: Logger, fields: Record<string, unknown>): void {
   target.flush();
 }
 
+/**
+ * Where a person reaches this proxy (issue #23): PUBLIC_URL when the port they asked for is not the
+ * one bound (compose publishes host HTTP_PORT → container 8080 and sets it), else the bound address
+ * (a wildcard host as localhost). Only printed, never used to route or sign.
+ */
+function publicUrl(host: string, port: number): string {
+  const configured = process.env.PUBLIC_URL?.trim();
+  if (configured) return configured.replace(/\/+$/, '');
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** A listen failure that says what to do (issue #23): EADDRINUSE names the port and HTTP_PORT. */
+function cannotListen(err: NodeJS.ErrnoException, config: ProxyConfig, logger: Logger): never {
+  const hint =
+    err.code === 'EADDRINUSE'
+      ? `port ${config.port} is already in use on ${config.host}: set HTTP_PORT to a free port (e.g. HTTP_PORT=${config.port < 65_000 ? config.port + 10 : 9090}) or stop what holds it`
+      : `${config.host}:${config.port}: ${err.message}`;
+  logger.fatal({ err: err.message, code: err.code, port: config.port, host: config.host }, `cannot listen: ${hint}`);
+  logger.flush();
+  process.stderr.write(`jwt-proxy: cannot listen: ${hint}\n`);
+  process.exit(1);
+}
+
 function listen(app: ProxyApp, config: ProxyConfig, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
-    app.server.once('error', (err: Error) => {
-      logger.fatal({ err: err.message }, 'cannot listen');
-      process.exit(1);
-    });
+    app.server.once('error', (err: NodeJS.ErrnoException) => cannotListen(err, config, logger));
     app.server.listen(config.port, config.host, () => {
       const address = app.server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : config.port);
@@ -107,6 +128,7 @@ async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
   const port = await listen(app, config, logger);
   announce(logger, {
     port,
+    url: publicUrl(config.host, port),
     host: config.host,
     upstream: config.upstream.href,
     workers: 1,
@@ -154,7 +176,8 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
     shutdownGraceMs: config.shutdownGraceMs,
     logger,
     now: Date.now,
-    onReady: (port) => announce(logger, { port, host: config.host, upstream: config.upstream.href, workers: config.workers }),
+    onReady: (port) =>
+      announce(logger, { port, url: publicUrl(config.host, port), host: config.host, upstream: config.upstream.href, workers: config.workers }),
     exit: (code) => process.exit(code),
     schedule: unrefTimeout,
   });

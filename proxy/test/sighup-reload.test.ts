@@ -87,20 +87,30 @@ test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60
   const upstream = await startUpstream(echoHandler);
   const folder = createKeyFolder();
   const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs256')]));
-  const { child, port } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path, WORKERS: '2' });
+  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path, WORKERS: '2' });
   t.after(async () => {
     await stop(child);
     await upstream.close();
   });
   folder.write('keys.json', jwkSetText([vectorJwk('vector-es256')]));
   child.kill('SIGHUP');
-  // The primary sums the workers' counters: 2 means both reloaded.
-  const metrics = await until('two worker reloads in /metrics', async () => {
+  // Issue #23 (flaky under load): wait for each worker's acknowledgement, its "keys reloaded" line
+  // with the new kid, and only then read /metrics, polling until the aggregate shows both reloads
+  // and the new kid alone (the primary asks every worker over IPC; one answer can lag another).
+  await until('both workers\' "keys reloaded" lines', async () =>
+    output().split('\n').filter((line) => line.includes('"msg":"keys reloaded"') && line.includes('"kid":"vector-es256"')).length >= 2
+      ? true
+      : undefined,
+  );
+  const metrics = await until('two reloads and the new kid alone in /metrics', async () => {
     const text = (await request(port, { path: '/metrics' })).text;
-    return metricsValue(text, 'jwt_proxy_key_reloads_total') === 2 ? text : undefined;
+    const settled =
+      metricsValue(text, 'jwt_proxy_key_reloads_total') === 2 &&
+      metricsValue(text, 'jwt_proxy_signing_key_info{kid="vector-es256",alg="ES256"}') === 1 &&
+      metricsValue(text, 'jwt_proxy_signing_key_info{kid="vector-hs256",alg="HS256"}') === undefined;
+    return settled ? text : undefined;
   });
-  assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-es256",alg="ES256"}'), 1);
-  assert.equal(metricsValue(metrics, 'jwt_proxy_signing_key_info{kid="vector-hs256",alg="HS256"}'), undefined);
+  assert.equal(metricsValue(metrics, 'jwt_proxy_key_reloads_total'), 2);
   const kids = new Set<string | undefined>();
   for (let i = 0; i < 8; i += 1) kids.add(await kidOfNextToken(port));
   assert.deepEqual([...kids], ['vector-es256']);

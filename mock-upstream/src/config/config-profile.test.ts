@@ -43,4 +43,10 @@ describe('parseConfig: token profile verification (issue #12)', () => {
     assert.match(problems({ MOCK_KEYS_FILE: `${folder.dir}/none.json` })[0]!, /^MOCK_KEYS_FILE: must be a readable JWK Set file: cannot read .*none\.json \(ENOENT\)$/);
     assert.match(problems({ MOCK_JWKS_URL: 'not a url' })[0]!, /MOCK_JWKS_URL: must be an absolute/);
   });
+
+  it('suggests http:// for a MOCK_JWKS_URL without a scheme (issue #23)', () => {
+    assert.deepEqual(problems({ MOCK_JWKS_URL: 'proxy:8080/.well-known/jwks.json' }), [
+      'MOCK_JWKS_URL: must be an absolute http:// or https:// URL, got "proxy:8080/.well-known/jwks.json"; did you mean "http://proxy:8080/.well-known/jwks.json"?',
+    ]);
+  });
 });

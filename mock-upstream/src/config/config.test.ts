@@ -53,7 +53,7 @@ describe('parseConfig', () => {
   it('throws one ConfigError naming every invalid variable', namesEveryInvalidVariable);
 
   it('refuses a hex secret that is not hex, as the proxy does', () => {
-    assert.throws(() => parseConfig({ JWT_SECRET_ENCODING: 'hex', JWT_SECRET: 'zz'.repeat(64) }), /JWT_SECRET: must be an even number of hex digits/);
+    assert.throws(() => parseConfig({ JWT_SECRET_ENCODING: 'hex', JWT_SECRET: 'zz'.repeat(64) }), /JWT_SECRET: must be hex digits \(0-9, a-f\) when JWT_SECRET_ENCODING=hex, but has "z"/);
   });
 });
 

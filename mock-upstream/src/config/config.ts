@@ -178,7 +178,9 @@ function readJwksUrl(reader: EnvReader): URL | undefined {
   if (text === undefined) return undefined;
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    reader.problem('MOCK_JWKS_URL', `must be an absolute http:// or https:// URL, got "${text}"`, 'http://proxy:8080/.well-known/jwks.json');
+    // A value without "://" most likely lacks only the scheme (issue #23): suggest it.
+    const hint = text.includes('://') ? '' : `; did you mean "http://${text}"?`;
+    reader.problem('MOCK_JWKS_URL', `must be an absolute http:// or https:// URL, got "${text}"${hint}`, 'http://proxy:8080/.well-known/jwks.json');
     return undefined;
   }
   return url;

@@ -136,6 +136,23 @@ test('the ConfigError message lists every variable on its own line with an examp
   }
 });
 
+test('messages say what to do (issue #23): the bad hex characters, the missing scheme, a command for a fresh key', () => {
+  const hex = problemsOf({ JWT_SECRET_ENCODING: 'hex', JWT_SECRET: 'zzzz' }).get('JWT_SECRET')!;
+  assert.match(hex, /^must be hex digits \(0-9, a-f\) when JWT_SECRET_ENCODING=hex, but has "z"; is it meant for JWT_SECRET_ENCODING=utf8\?/);
+  assert.match(hex, /\| \$\(openssl rand -hex 64\)$/);
+  const many = problemsOf({ JWT_SECRET_ENCODING: 'hex', JWT_SECRET: 'ghijklmnopqrstuv' }).get('JWT_SECRET')!;
+  assert.match(many, /but has "g" "h" "i" "j" "k" "l" "m" "n" and 8 more;/);
+  const odd = problemsOf({ JWT_SECRET_ENCODING: 'hex', JWT_SECRET: 'abc' }).get('JWT_SECRET')!;
+  assert.match(odd, /^must be an even number of hex digits when JWT_SECRET_ENCODING=hex, got 3 \(one digit missing or extra\)/);
+  const short = problemsOf({ JWT_SECRET: 'abcd' }).get('JWT_SECRET')!;
+  assert.match(short, /\| \$\(openssl rand -hex 64\)$/);
+  assert.doesNotMatch(short, new RegExp(DEFAULT_JWT_SECRET.slice(0, 16)));
+  assert.equal(
+    problemsOf({ UPSTREAM_URL: 'localhost:8081' }).get('UPSTREAM_URL'),
+    'must start with http:// or https://, got "localhost:8081"; did you mean "http://localhost:8081"? | http://127.0.0.1:8081/api',
+  );
+});
+
 test('parseUpstreamUrl refuses queries, fragments, user info and non-URLs', () => {
   for (const bad of ['http://h/?q=1', 'http://h/#f', 'http://u:p@h/', 'not a url', 'ws://h/']) {
     assert.ok('problem' in parseUpstreamUrl(bad), bad);

@@ -91,6 +91,10 @@ const MAX_MS = 86_400_000;
 
 /** Parses UPSTREAM_URL: an absolute http(s) URL without query or fragment; its path is a prefix. */
 export function parseUpstreamUrl(value: string): UpstreamTarget | { problem: string } {
+  // `localhost:8081` parses as the scheme "localhost:" (WHATWG URL): name the fix instead (issue #23).
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return { problem: `must start with http:// or https://, got "${value}"; did you mean "http://${value}"?` };
+  }
   let url: URL;
   try {
     url = new URL(value);

@@ -14,7 +14,7 @@ export function startWarnings(config: ProxyConfig): readonly StartWarning[] {
   if (config.publishedKey) {
     warnings.push({
       code: 'PUBLISHED_SECRET',
-      msg: 'signing with the published assignment key (JWT_SECRET unset or equal to it): anyone can forge these tokens; set JWT_SECRET',
+      msg: 'signing with the published assignment key (JWT_SECRET unset or equal to it): anyone can forge these tokens; set a key of your own on the proxy and its verifier: JWT_SECRET=$(openssl rand -hex 64)',
     });
   }
   if (config.allowAnyHost) {

@@ -189,7 +189,8 @@ async function send(port: number, fuzzCase: FuzzCase): Promise<Outcome> {
   return { fuzzCase, statuses };
 }
 
-test(`survives ${CASES} seeded malformed requests: never forwards one, answers 4xx or closes, then serves normally`, { timeout: 45_000 }, async (t) => {
+// A bound against a hang, not a speed check: 3000 exchanges took over 45 s on a loaded 2-core machine (issue #23).
+test(`survives ${CASES} seeded malformed requests: never forwards one, answers 4xx or closes, then serves normally`, { timeout: 180_000 }, async (t) => {
   const { proxy, upstream } = await startRig(t, {
     env: { LOG_LEVEL: 'silent' },
     // Answer only once the body is complete, as a real upstream would.
