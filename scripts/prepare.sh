@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 INSTALL_STAMP=node_modules/.jwt-proxy-install
 BUILD_STAMP=dist/.jwt-proxy-build
 NPM_CI=${PREPARE_NPM_CI:-npm ci --no-audit --no-fund}
-BUILD=${PREPARE_BUILD:-npx --no-install tsc -b}
+BUILD=${PREPARE_BUILD:-npm run --silent build}
 # What the build reads: every TypeScript source and tsconfig outside node_modules and dist.
 SOURCE_ROOTS=(proxy mock-upstream contracts bench e2e deploy)
 

@@ -141,14 +141,18 @@ describe('stubs (/__mock/stubs)', () => {
     assert.equal(created.status, 201);
   });
 
-  it('stub answers are sandboxed documents (CSP sandbox) unless the stub sets its own CSP; the echo too', async () => {
+  it('stub answers are sandboxed documents (CSP sandbox) unless the stub sets its own CSP; the JSON echo is nosniff instead', async () => {
     await define({ path: '/html', headers: { 'content-type': 'text/html' }, body: '<script>1</script>' });
     await define({ path: '/own-csp', headers: { 'Content-Security-Policy': "script-src 'none'" }, body: 'x' });
     await define({ path: '/echoed-with-status', status: 201 });
     assert.equal((await fetch(`${mock.base}/html`)).headers.get('content-security-policy'), 'sandbox');
     assert.equal((await fetch(`${mock.base}/own-csp`)).headers.get('content-security-policy'), "script-src 'none'");
-    assert.equal((await fetch(`${mock.base}/echoed-with-status`)).headers.get('content-security-policy'), 'sandbox');
-    assert.equal((await fetch(`${mock.base}/no-stub`)).headers.get('content-security-policy'), 'sandbox');
+    for (const path of ['/echoed-with-status', '/no-stub']) {
+      const echo = await fetch(`${mock.base}${path}`);
+      assert.equal(echo.headers.get('content-security-policy'), null, path);
+      assert.equal(echo.headers.get('content-type'), 'application/json; charset=utf-8', path);
+      assert.equal(echo.headers.get('x-content-type-options'), 'nosniff', path);
+    }
   });
 });
 

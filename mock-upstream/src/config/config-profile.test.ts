@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../../../contracts/src/index.js';
@@ -42,6 +43,13 @@ describe('parseConfig: token profile verification (issue #12)', () => {
     ]);
     assert.match(problems({ MOCK_KEYS_FILE: `${folder.dir}/none.json` })[0]!, /^MOCK_KEYS_FILE: must be a readable JWK Set file: cannot read .*none\.json \(ENOENT\)$/);
     assert.match(problems({ MOCK_JWKS_URL: 'not a url' })[0]!, /MOCK_JWKS_URL: must be an absolute/);
+  });
+
+  it('refuses a FIFO or a directory as MOCK_KEYS_FILE at start instead of hanging on it (issue #21)', () => {
+    const fifo = `${folder.dir}/keys.fifo`;
+    execFileSync('mkfifo', [fifo]);
+    assert.match(problems({ MOCK_KEYS_FILE: fifo })[0]!, /^MOCK_KEYS_FILE: must be a readable JWK Set file: .*keys\.fifo is a FIFO; a key file must be a regular file$/);
+    assert.match(problems({ MOCK_KEYS_FILE: folder.dir })[0]!, /a key file must be a regular file$/);
   });
 
   it('suggests http:// for a MOCK_JWKS_URL without a scheme (issue #23)', () => {

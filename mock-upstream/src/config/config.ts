@@ -3,9 +3,9 @@
  * JWT_SECRET, JWT_SECRET_ENCODING and JWT_HEADER go through contracts'
  * readTokenConfig, so the mock accepts and refuses exactly what the proxy does.
  */
-import { readFileSync } from 'node:fs';
 import { DEFAULT_SIGNED_METHODS, EnvReader, parseJwkSet, parseMethodList, readTokenConfig } from '../../../contracts/src/index.js';
 import type { Env, SetKey, TokenConfig } from '../../../contracts/src/index.js';
+import { readKeyFileTextSync } from '../../../contracts/src/jwk-set-file.js';
 import { defaultAllowedHosts, hostName } from '../http/host-guard.js';
 import type { AllowedHosts } from '../http/host-guard.js';
 
@@ -157,15 +157,13 @@ export function parseConfig(env: Env): MockConfig {
 function readKeysFile(reader: EnvReader): readonly SetKey[] {
   const path = reader.raw('MOCK_KEYS_FILE')?.trim();
   if (path === undefined) return [];
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    reader.problem('MOCK_KEYS_FILE', `must be a readable JWK Set file: cannot read ${path}${typeof code === 'string' ? ` (${code})` : ''}`, '/keys/jwt-keys.json');
+  // A regular file only, size-capped, never a FIFO that would hang the start (issue #21 item 9).
+  const read = readKeyFileTextSync(path);
+  if ('problem' in read) {
+    reader.problem('MOCK_KEYS_FILE', `must be a readable JWK Set file: ${read.problem}`, '/keys/jwt-keys.json');
     return [];
   }
-  const parsed = parseJwkSet(text, { signing: false });
+  const parsed = parseJwkSet(read.text, { signing: false });
   if ('problems' in parsed) {
     reader.problem('MOCK_KEYS_FILE', `must be a valid JWK Set: ${path}: ${parsed.problems.join('; ')}`, '/keys/jwt-keys.json');
     return [];

@@ -57,10 +57,13 @@ function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): 
 }
 
 /**
- * Every recorded answer is a sandboxed document unless its stub sets its own CSP (issue #21, item 1):
+ * Every stub's answer is a sandboxed document unless the stub sets its own CSP (issue #21, item 1):
  * a stub's `text/html` shares the mock's origin with /__mock/requests and its signed tokens, and
  * `sandbox` (without allow-scripts) runs no script and gives the document an opaque origin, so even
  * a stub planted by mistake reads nothing. A stub that sets Content-Security-Policy chose its page.
+ * The echo is not sandboxed: it is always `application/json` with `nosniff` (JSON_HEADERS win over
+ * any stub header), which no browser runs, and a page that a browser fetched through the proxy
+ * must keep its origin so its own same-origin requests work (e2e/forward.browser.spec.ts).
  */
 export const ANSWER_CSP = 'sandbox';
 
@@ -70,10 +73,10 @@ function plannedAnswer(entry: JournalEntry, faults: FaultHeaders, stub: Stub | u
   const body = stub === undefined ? undefined : stubBody(stub);
   const stubHeaders = stub?.headers ?? {};
   const hasHeader = (wanted: string): boolean => Object.keys(stubHeaders).some((name) => name.toLowerCase() === wanted);
-  const csp: Record<string, string> = hasHeader('content-security-policy') ? {} : { 'content-security-policy': ANSWER_CSP };
   if (body === undefined) {
-    return { status, headers: { ...csp, ...stubHeaders, ...extra, ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(entry)) };
+    return { status, headers: { ...stubHeaders, ...extra, ...JSON_HEADERS }, body: Buffer.from(JSON.stringify(entry)) };
   }
+  const csp: Record<string, string> = hasHeader('content-security-policy') ? {} : { 'content-security-policy': ANSWER_CSP };
   const defaultType = typeof stub?.body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream';
   const type: Record<string, string> = hasHeader('content-type') ? {} : { 'content-type': defaultType };
   return { status, headers: { ...csp, ...type, ...stubHeaders, ...extra }, body };
