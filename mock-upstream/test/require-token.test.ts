@@ -56,3 +56,18 @@ describe('MOCK_REQUIRE_TOKEN=true', () => {
     assert.equal(response.status, 502);
   });
 });
+
+describe('MOCK_REQUIRE_TOKEN=true with MOCK_SIGNED_METHODS=POST,PUT', () => {
+  let mock: Mock;
+  before(async () => {
+    mock = await startMock({ MOCK_REQUIRE_TOKEN: 'true', MOCK_SIGNED_METHODS: 'POST,PUT' });
+  });
+  after(() => mock.close());
+
+  it('refuses a PUT without a token, as the proxy signs PUT there, and still lets a GET through', async () => {
+    const put = await getJson<Answer>(`${mock.base}/p/put`, { method: 'PUT', body: 'x' });
+    assert.equal(put.status, 401);
+    assert.equal(put.body.error?.code, 'TOKEN_MISSING');
+    assert.equal((await fetch(`${mock.base}/p/get`)).status, 200);
+  });
+});

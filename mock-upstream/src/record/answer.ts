@@ -1,6 +1,6 @@
 /**
  * The answer to a recorded request: after the delays, a bad fault header (400), x-mock-close,
- * 401 mode for an invalid POST, else the stub's answer or the echo of the entry, faulted or plain.
+ * 401 mode for an invalid signed method, else the stub's answer or the echo of the entry, faulted or plain.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppliedFault } from '../../../contracts/src/index.js';
@@ -19,7 +19,8 @@ export interface AnswerContext {
   readonly stub: Stub | undefined;
   readonly fault: AppliedFault | undefined;
   readonly random: Random;
-  readonly requireToken: boolean;
+  /** MOCK_REQUIRE_TOKEN: the methods (MOCK_SIGNED_METHODS) whose invalid token gets 401; empty when off. */
+  readonly requireTokenFor: ReadonlySet<string>;
   readonly tokenHeader: string;
 }
 
@@ -35,7 +36,7 @@ export function answerLater(req: IncomingMessage, res: ServerResponse, ctx: Answ
   res.on('close', () => clearTimeout(timer));
 }
 
-/** In order: a bad fault header (400), x-mock-close, 401 mode for an invalid POST, else the (faulted) answer. */
+/** In order: a bad fault header (400), x-mock-close, 401 mode for an invalid signed method, else the (faulted) answer. */
 function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): void {
   const { entry, faults, stub, fault } = ctx;
   const { token } = entry;
@@ -44,7 +45,7 @@ function answer(req: IncomingMessage, res: ServerResponse, ctx: AnswerContext): 
     sendError(res, 'FAULT_HEADER_INVALID', faults.problem, entry, extra);
   } else if (faults.close) {
     req.socket.destroy();
-  } else if (ctx.requireToken && entry.method === 'POST' && !token.valid) {
+  } else if (ctx.requireTokenFor.has(entry.method) && !token.valid) {
     sendJson(res, 401, { error: { code: token.code, message: token.message }, ...entry }, {
       ...extra,
       'www-authenticate': `JWT realm="mock-upstream", header="${ctx.tokenHeader}"`,

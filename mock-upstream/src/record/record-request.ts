@@ -20,6 +20,9 @@ import type { EventHub } from './events.js';
 import type { Journal, JournalEntry } from './journal.js';
 import type { Waiters } from './wait.js';
 
+/** MOCK_REQUIRE_TOKEN off: no method's missing token is refused. */
+const NO_METHODS: ReadonlySet<string> = new Set();
+
 /** The request-target split once by the dispatcher. */
 export interface RequestTarget {
   readonly url: string;
@@ -90,7 +93,7 @@ export function createRecorder(options: RecorderOptions): RecordRequest {
     options.events.publishEntry(entry);
     options.waiters.offer(entry);
     logger.debug({ id: entry.id, method: entry.method, path: entry.path, code: token.code, stub: stub?.id, fault: fault?.type }, 'recorded');
-    answerLater(req, res, { entry, faults, stub, fault, random: options.random, requireToken: config.requireToken, tokenHeader: config.token.header });
+    answerLater(req, res, { entry, faults, stub, fault, random: options.random, requireTokenFor: config.requireToken ? config.signedMethods : NO_METHODS, tokenHeader: config.token.header });
   };
 }
 

@@ -19,8 +19,10 @@
  *   (its passes are private: `_webPasses`); 'proxyReq' removes it again, so the upstream
  *   sees the client's fields. Pinned by http-proxy-bridge.test.ts.
  * Kept on purpose: httpxy sends `Connection: close` upstream for a request that carries
- * Transfer-Encoding (its request-smuggling hardening), so a chunked upload never shares a
- * pooled connection with the next request. Pinned by http-proxy-bridge.test.ts.
+ * Transfer-Encoding (its request-smuggling hardening). Node would still return that socket to
+ * the pool when the upstream's answer does not say close; upstream-connection.ts makes the
+ * request's `shouldKeepAlive` follow what we sent (issue #21, item 5). Pinned by
+ * http-proxy-bridge.test.ts and the upstream-connection tests.
  *
  * - The upstream timeout: httpxy's `proxyTimeout` is a socket idle timer whose expiry
  *   surfaces as a plain "socket hang up" reset (no code to tell it from a real reset),
