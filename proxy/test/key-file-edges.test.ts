@@ -6,50 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { MAX_KEY_FILE_BYTES } from '../../contracts/src/jwk-set-file.js';
 import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { waitFor } from '../../contracts/testing/wait.js';
 import { request } from './support/client.js';
 import { echoHandler, startUpstream } from './support/upstreams.js';
+import { MAIN, MAIN_WAIT_MS, startMain, stopMain, untilMain } from './support/main-process.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-const WAIT_MS = 15_000;
 /** The issue saw 3 deaths in 6 starts; 4 starts here, each hit by a burst of signals before it listens. */
 const STARTS = 4;
 const SIGNALS_PER_START = 5;
-
-type Child = ChildProcessByStdio<null, Readable, null>;
-
-function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  return waitFor(probe, what, { timeoutMs: WAIT_MS, intervalMs: 20 });
-}
-
-async function startMain(env: Record<string, string>): Promise<{ child: Child; port: number; output: () => string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout.setEncoding('utf8');
-  let out = '';
-  child.stdout.on('data', (chunk: string) => (out += chunk));
-  const port = await until('the listening line', async () => {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`main.js ended: ${child.signalCode ?? child.exitCode}`);
-    return /"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1];
-  });
-  return { child, port: Number(port), output: () => out };
-}
-
-async function stop(child: Child): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
 
 /** Whether the process has a SIGHUP handler: bit 0 of SigCgt in /proc/PID/status (proc(5)). */
 function catchesSighup(pid: number): boolean {
@@ -87,18 +54,18 @@ test('SIGHUPs sent as soon as the proxy has a handler, before it listens, never 
     try {
       const pid = child.pid ?? 0;
       // Polled every millisecond: the old order (handler after the ready line) showed a listening socket here, always.
-      const sockets = await waitFor(() => (catchesSighup(pid) ? listeningSockets(pid) : undefined), 'a SIGHUP handler', { timeoutMs: WAIT_MS, intervalMs: 1 });
+      const sockets = await waitFor(() => (catchesSighup(pid) ? listeningSockets(pid) : undefined), 'a SIGHUP handler', { timeoutMs: MAIN_WAIT_MS, intervalMs: 1 });
       for (let i = 0; i < SIGNALS_PER_START; i += 1) child.kill('SIGHUP');
       assert.equal(sockets, 0, `start ${start}: the SIGHUP handler came only after the proxy listened`);
-      const port = await until('the listening line', async () => {
+      const port = await untilMain('the listening line', async () => {
         if (child.exitCode !== null || child.signalCode !== null) throw new Error(`start ${start}: main.js ended: ${child.signalCode ?? child.exitCode}`);
         return /"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1];
       });
-      await until('a reload logged after the signals', async () => (out.includes('"msg":"keys reloaded"') ? true : undefined));
+      await untilMain('a reload logged after the signals', async () => (out.includes('"msg":"keys reloaded"') ? true : undefined));
       assert.equal((await request(Number(port), { path: '/healthz' })).status, 200);
       assert.deepEqual([child.signalCode, child.exitCode], [null, null]);
     } finally {
-      await stop(child);
+      await stopMain(child);
     }
   }
 });
@@ -109,13 +76,13 @@ test('a FIFO in place of the key file: the reload fails at once with the reason,
   const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs512')]));
   const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path });
   t.after(async () => {
-    await stop(child);
+    await stopMain(child);
     await upstream.close();
   });
   rmSync(path);
   execFileSync('mkfifo', [path]);
   for (let i = 0; i < 6; i += 1) child.kill('SIGHUP'); // more than libuv's four pool threads
-  const failures = await until('the failed-reload log lines', async () => {
+  const failures = await untilMain('the failed-reload log lines', async () => {
     const lines = output().split('\n').filter((line) => line.includes('"msg":"key reload failed, keeping the old keys"'));
     return lines.length > 0 ? lines : undefined;
   });

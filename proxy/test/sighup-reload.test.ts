@@ -3,45 +3,13 @@
 // keys and logs one error. Waits are bounded polls on what the proxy serves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcessByStdio } from 'node:child_process';
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { decodeToken } from '../../contracts/testing/craft-token.js';
 import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { request } from './support/client.js';
 import { echoHandler, startUpstream, type Echo } from './support/upstreams.js';
-import { waitFor } from '../../contracts/testing/wait.js';
+import { MAIN, startMain, stopMain, untilMain } from './support/main-process.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
-const WAIT_MS = 15_000;
-
-type Child = ChildProcessByStdio<null, Readable, null>;
-
-/** The shared bounded wait at this file's budget: a child process answers more slowly than an in-process proxy. */
-function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  return waitFor(probe, what, { timeoutMs: WAIT_MS, intervalMs: 50 });
-}
-
-async function startMain(env: Record<string, string>): Promise<{ child: Child; port: number; output: () => string }> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, HTTP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  child.stdout.setEncoding('utf8');
-  let out = '';
-  child.stdout.on('data', (chunk: string) => (out += chunk));
-  const port = await until('the listening line', async () => /"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1]);
-  return { child, port: Number(port), output: () => out };
-}
-
-async function stop(child: Child): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  await exited;
-}
 
 async function kidOfNextToken(port: number): Promise<string | undefined> {
   const echo = (await request(port, { method: 'POST', path: '/k', body: 'x' })).json<Echo>();
@@ -59,17 +27,17 @@ test('SIGHUP: the next tokens carry the new kid; a bad file keeps it and logs on
   const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs512')]));
   const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path });
   t.after(async () => {
-    await stop(child);
+    await stopMain(child);
     await upstream.close();
   });
   assert.equal(await kidOfNextToken(port), 'vector-hs512');
   folder.write('keys.json', jwkSetText([vectorJwk('vector-rs256'), vectorJwk('vector-hs512')]));
   child.kill('SIGHUP');
-  await until('a token signed by vector-rs256', async () => ((await kidOfNextToken(port)) === 'vector-rs256' ? true : undefined));
+  await untilMain('a token signed by vector-rs256', async () => ((await kidOfNextToken(port)) === 'vector-rs256' ? true : undefined));
 
   folder.write('keys.json', '{"keys": [');
   child.kill('SIGHUP');
-  const errorLine = await until('the failed-reload log line', async () =>
+  const errorLine = await untilMain('the failed-reload log line', async () =>
     output().split('\n').find((line) => line.includes('"msg":"key reload failed, keeping the old keys"')),
   );
   assert.match(errorLine, /"level":50/);
@@ -89,7 +57,7 @@ test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60
   const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs256')]));
   const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path, WORKERS: '2' });
   t.after(async () => {
-    await stop(child);
+    await stopMain(child);
     await upstream.close();
   });
   folder.write('keys.json', jwkSetText([vectorJwk('vector-es256')]));
@@ -97,12 +65,12 @@ test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60
   // Issue #23 (flaky under load): wait for each worker's acknowledgement, its "keys reloaded" line
   // with the new kid, and only then read /metrics, polling until the aggregate shows both reloads
   // and the new kid alone (the primary asks every worker over IPC; one answer can lag another).
-  await until('both workers\' "keys reloaded" lines', async () =>
+  await untilMain('both workers\' "keys reloaded" lines', async () =>
     output().split('\n').filter((line) => line.includes('"msg":"keys reloaded"') && line.includes('"kid":"vector-es256"')).length >= 2
       ? true
       : undefined,
   );
-  const metrics = await until('two reloads and the new kid alone in /metrics', async () => {
+  const metrics = await untilMain('two reloads and the new kid alone in /metrics', async () => {
     const text = (await request(port, { path: '/metrics' })).text;
     const settled =
       metricsValue(text, 'jwt_proxy_key_reloads_total') === 2 &&
