@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): ProxyApp {
     closing = true;
     await closeGracefully(server, graceMs, schedule);
     forwarder.destroy();
+    await authenticator?.close();
   }
 
   // What a SIGHUP re-reads besides the keys, each logging its own line.

@@ -12,10 +12,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import bcrypt from 'bcryptjs';
 import type { AuthConfig, AuthMethod } from '../config/auth-config.js';
 import type { ProxyErrorCode } from '../http/errors.js';
 import { basicChallenge, isBasic, parseBasic } from './basic.js';
+import { createBcryptPool } from './bcrypt-pool.js';
+import type { BcryptCompare } from './bcrypt-pool.js';
 import { BcryptGate, DEFAULT_BCRYPT_CONCURRENCY, DEFAULT_BCRYPT_QUEUE } from './bcrypt-gate.js';
 import { CredentialCache, DEFAULT_CACHE_ENTRIES, DEFAULT_CACHE_TTL_MS, credentialDigest } from './credential-cache.js';
 import { DEFAULT_FAILURE_WINDOW_MS, DEFAULT_MAX_FAILURES, DEFAULT_MAX_TRACKED_CLIENTS, FailureLimiter } from './failure-limiter.js';
@@ -67,6 +68,8 @@ export interface Authenticator {
   readonly usersFile: UsersFile | undefined;
   /** The Basic field of this request is the proxy's credential (reverse mode): never forwarded. */
   readonly basicInAuthorization: boolean;
+  /** Stops the bcrypt workers. */
+  readonly close: () => Promise<void>;
 }
 
 /** A method's verdict: `undefined` = no credential of this kind, try the next method. */
@@ -78,6 +81,8 @@ export interface AuthenticatorOptions {
   /** Epoch or monotonic milliseconds: the cache TTL and the failure window. */
   readonly now: () => number;
   readonly tuning?: Partial<AuthTuning>;
+  /** bcrypt's comparison; default worker threads (bcrypt-pool.ts), bcryptConcurrency of them. */
+  readonly compare?: BcryptCompare;
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
@@ -86,8 +91,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   const cache = new CredentialCache({ maxEntries: tuning.cacheEntries, ttlMs: tuning.cacheTtlMs, now: options.now });
   const usersFile = config.usersFile === undefined ? undefined : new UsersFile(config.usersFile, config.users, () => cache.clear());
   const refusal = createRefusal(config);
+  const pool = options.compare === undefined ? createBcryptPool(tuning.bcryptConcurrency) : undefined;
+  const compare = options.compare ?? (pool as NonNullable<typeof pool>).compare;
   const methods: Record<AuthMethod, (request: AuthRequest) => Verdict> = {
-    basic: usersFile === undefined ? () => undefined : createBasicMethod({ usersFile, cache, tuning, now: options.now, count, refusal }),
+    basic: usersFile === undefined ? () => undefined : createBasicMethod({ usersFile, cache, tuning, now: options.now, count, refusal, compare }),
     mtls: (request) => certificateVerdict(request, count, refusal),
     header: (request) => (request.identity === undefined ? undefined : named('header', request.identity, 'success', count)),
   };
@@ -103,6 +110,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     },
     usersFile,
     basicInAuthorization: config.methods.includes('basic'),
+    close: async () => pool?.close(),
   };
 }
 
@@ -151,11 +159,12 @@ interface BasicOptions {
   readonly now: () => number;
   readonly count: AuthCount;
   readonly refusal: Refusal;
+  readonly compare: BcryptCompare;
 }
 
 /** basic: the cache first (a hash), then the failure limit, then bcrypt through the gate. */
 function createBasicMethod(options: BasicOptions): (request: AuthRequest) => Verdict {
-  const { usersFile, cache, tuning, count, refusal } = options;
+  const { usersFile, cache, tuning, count, refusal, compare } = options;
   const limiter = new FailureLimiter({
     maxFailures: tuning.maxFailures,
     windowMs: tuning.failureWindowMs,
@@ -183,7 +192,7 @@ function createBasicMethod(options: BasicOptions): (request: AuthRequest) => Ver
     if (credential === undefined) return failed(request);
     const hash = usersFile.hashOf(credential.user);
     // An unknown name pays a comparison too, against a hash of the same cost: the time does not say who exists.
-    const compared = gate.run(() => bcrypt.compare(credential.password, hash ?? usersFile.sampleHash ?? DUMMY_HASH));
+    const compared = gate.run(() => compare(credential.password, hash ?? usersFile.sampleHash ?? DUMMY_HASH));
     if (compared === undefined) {
       count('basic', 'busy');
       return { ok: false, code: 'AUTH_BUSY', headers: { 'retry-after': '1' } };
