@@ -7,7 +7,7 @@
  * lower layers, never a room of its own layer or above (app.ts and main.ts are the top).
  */
 const LAYERS = {
-  proxy: [['http'], ['observe'], ['keys'], ['config'], ['pipeline'], ['server']],
+  proxy: [['http'], ['observe'], ['keys'], ['config'], ['auth'], ['pipeline'], ['server']],
   'mock-upstream': [
     ['http'], //                     error table and JSON answers, Host guard
     ['config'], //                   the environment, parsed once; the Logger shape

@@ -17,6 +17,9 @@ import { KeyRing } from './keys/key-ring.js';
 import { createKeyReloader } from './keys/key-reload.js';
 import type { KeyReloader } from './keys/key-reload.js';
 import { createSigner } from './keys/signer.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import type { Authenticator } from './auth/authenticator.js';
+import { createUsersReloader } from './auth/users-file.js';
 import { closeGracefully } from './server/drain.js';
 import { attachListeners, createHttpServer, trackListener } from './server/http-server.js';
 import { createOwnEndpoints, localSources } from './server/own-endpoints.js';
@@ -45,7 +48,10 @@ export interface ProxyApp {
   readonly metrics: ProxyMetrics;
   /** Stops accepting, lets in-flight requests finish for up to graceMs, then cuts the rest. */
   readonly close: (graceMs: number) => Promise<void>;
-  /** Re-reads JWT_KEYS_FILE (SIGHUP); a bad file keeps the old keys (issue #12). */
+  /**
+   * SIGHUP: re-reads JWT_KEYS_FILE (issue #12) and every other reloader (PROXY_USERS_FILE, issue
+   * #24); a bad file keeps the old contents. Resolves with the keys' outcome.
+   */
   readonly reloadKeys: KeyReloader;
 }
 
@@ -61,6 +67,7 @@ export function createApp(deps: AppDeps): ProxyApp {
   const server = createHttpServer(config);
   let closing = false;
   const closeIdle = (): void => server.closeIdleConnections();
+  const authenticator = createAuthenticatorFor(config, metrics, deps.monotonicNow ?? performance.now.bind(performance));
   const forwarder = createForwarder({
     config,
     sign: createSigner({ keys: ring, user: config.user, profile: config.profile, now, randomId }),
@@ -74,6 +81,7 @@ export function createApp(deps: AppDeps): ProxyApp {
     },
     now: deps.monotonicNow,
     timers,
+    ...(authenticator !== undefined && { authenticator }),
   });
   attachListeners(server, {
     config,
@@ -89,7 +97,19 @@ export function createApp(deps: AppDeps): ProxyApp {
     closing = true;
     await closeGracefully(server, graceMs, schedule);
     forwarder.destroy();
+    await authenticator?.close();
   }
 
-  return { server, status, metrics, close, reloadKeys: createKeyReloader(ring, metrics, logger) };
+  // What a SIGHUP re-reads besides the keys, each logging its own line.
+  const reloaders: (() => Promise<unknown>)[] = [];
+  if (authenticator?.usersFile !== undefined) reloaders.push(createUsersReloader(authenticator.usersFile, logger));
+  const reloadKeyRing = createKeyReloader(ring, metrics, logger);
+  const reloadKeys: KeyReloader = async () => (await Promise.all([reloadKeyRing(), ...reloaders.map((reload) => reload())]))[0];
+  return { server, status, metrics, close, reloadKeys };
+}
+
+/** PROXY_AUTH's authenticator, counting into /metrics; undefined without PROXY_AUTH (issue #24). */
+function createAuthenticatorFor(config: ProxyConfig, metrics: ProxyMetrics, now: () => number): Authenticator | undefined {
+  if (config.auth === undefined) return undefined;
+  return createAuthenticator({ config: config.auth, now, count: (method, result) => metrics.auth.add(method, result) });
 }

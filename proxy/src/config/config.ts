@@ -21,6 +21,8 @@ import type { HostPattern } from '../http/host-patterns.js';
 import { checkPublishedKey } from './published-key.js';
 import { readResourceLimits } from './resource-limits.js';
 import type { ResourceLimits } from './resource-limits.js';
+import { readAuthConfig } from './auth-config.js';
+import type { AuthConfig } from './auth-config.js';
 
 export { parseAllowedHosts };
 export type { HostPattern };
@@ -85,6 +87,8 @@ export interface ProxyConfig {
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  /** PROXY_AUTH and its settings (issue #24); undefined: nobody is authenticated, JWT_USER is signed. */
+  readonly auth?: AuthConfig;
 }
 
 const MAX_MS = 86_400_000;
@@ -223,6 +227,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     String(DEFAULT_SHUTDOWN_GRACE_MS),
   );
   const timeouts = readConnectionTimeouts(reader);
+  const auth = readAuthConfig(reader);
   reader.finish();
   return Object.freeze({
     port,
@@ -246,5 +251,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     logLevel,
     shutdownGraceMs,
     ...timeouts,
+    // Absent, not undefined, without PROXY_AUTH: the parsed config stays as it was (issue #24).
+    ...(auth === undefined ? {} : { auth }),
   });
 }

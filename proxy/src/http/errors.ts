@@ -41,6 +41,13 @@ export const PROXY_ERRORS = {
   BAD_FRAMING: { status: 400, close: true, message: 'the request body framing is invalid (RFC 9112 §6.1)' },
   TRANSFER_CODING_NOT_IMPLEMENTED: { status: 501, close: true, message: 'only the chunked transfer coding is supported' },
   BODY_TOO_SLOW: { status: 408, close: true, message: 'the request body arrived slower than MIN_BODY_RATE_BPS' },
+  // Issue #24 (PROXY_AUTH). They keep the connection, like FORWARD_HOST_FORBIDDEN: Node reads and
+  // drops an unread body, and a client answers a challenge on the same connection (RFC 9110 §11.6).
+  AUTH_REQUIRED: { status: 401, close: false, message: 'authentication is required (PROXY_AUTH)' },
+  PROXY_AUTH_REQUIRED: { status: 407, close: false, message: 'proxy authentication is required (PROXY_AUTH)' },
+  AUTH_RATE_LIMITED: { status: 429, close: false, message: 'too many failed authentications from this address; retry after Retry-After seconds' },
+  AUTH_BUSY: { status: 503, close: false, message: 'too many password checks are waiting; retry later' },
+  IDENTITY_INVALID: { status: 403, close: false, message: 'the authenticated name cannot be signed: empty, over 256 bytes or with a control character' },
 } as const satisfies Readonly<Record<string, ProxyErrorEntry>>;
 
 export interface ProxyErrorEntry {

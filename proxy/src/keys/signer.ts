@@ -55,7 +55,8 @@ export interface SignedToken {
   readonly jti: string;
 }
 
-export type Signer = () => SignedToken;
+/** `user`: the authenticated name for `payload.user` (issue #24); undefined signs the configured one. */
+export type Signer = (user?: string) => SignedToken;
 
 /** The sign options for one key, made once per key: the whole JOSE header, in jsonwebtoken's key order. */
 function signOptionsFor(key: SigningKey): SignOptions {
@@ -70,21 +71,24 @@ function serialisedRest(rest: ClaimsAfterJti): string {
 }
 
 /** Returns a function that signs one fresh token per call: `{iat, jti, payload, ...profile claims}`. */
-export function createSigner({ keys, user, profile, now, randomId }: SignerOptions): Signer {
+export function createSigner({ keys, user: defaultUser, profile, now, randomId }: SignerOptions): Signer {
   let lastIat = Number.NaN;
+  let lastUser = defaultUser;
   let rest = '';
   let optionsKey: SigningKey | undefined;
   let options: SignOptions = {};
-  return () => {
+  return (user = defaultUser) => {
     const key = keys.current;
     if (key !== optionsKey) {
       options = signOptionsFor(key);
       optionsKey = key;
     }
     const iat = Math.floor(now() / 1000);
-    if (iat !== lastIat) {
+    // Re-serialised when the second or the name changes: one client's run of requests reuses it.
+    if (iat !== lastIat || user !== lastUser) {
       rest = serialisedRest(claimsAfterJti(iat, user, profile));
       lastIat = iat;
+      lastUser = user;
     }
     const jti = randomId();
     // The bytes JSON.stringify({ iat, jti, ...rest }) gives, in claim order (golden vectors).

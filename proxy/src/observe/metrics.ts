@@ -42,6 +42,26 @@ export class RequestTally {
   }
 }
 
+/**
+ * Authentication outcomes by method and result (issue #24), plain numbers read at scrape time.
+ * Bounded: the callers pass names from closed unions (auth/authenticator.ts), never client text.
+ */
+export class AuthTally {
+  readonly #counts = new Map<string, number>();
+
+  add(method: string, result: string): void {
+    const key = `${method}\u0000${result}`;
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+  }
+
+  *entries(): Generator<readonly [string, string, number]> {
+    for (const [key, count] of this.#counts) {
+      const [method = '', result = ''] = key.split('\u0000');
+      yield [method, result, count];
+    }
+  }
+}
+
 export interface ProxyMetrics {
   readonly registry: Registry;
   /** jwt_proxy_requests_total's numbers: RequestTally.add per request, read at scrape time. */
@@ -56,6 +76,8 @@ export interface ProxyMetrics {
   readonly keyReloadFailures: Counter;
   /** 1 for the key that signs now, labelled by kid ('' for JWT_SECRET) and alg. */
   readonly signingKey: Gauge<'kid' | 'alg'>;
+  /** jwt_proxy_auth_total's numbers (PROXY_AUTH, issue #24). */
+  readonly auth: AuthTally;
 }
 
 /** Points the signing-key gauge at `kid`/`alg`: the old series goes, so exactly one is 1. */
@@ -135,5 +157,22 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     // Under WORKERS the primary aggregates: every worker reports 1 for its kid, not a sum.
     aggregator: 'max',
   });
-  return { registry, requests, upstreamLatency, tokensSigned, connectionsRefused, keyReloads, keyReloadFailures, signingKey };
+  const auth = registerAuthTally(registry);
+  return { registry, requests, upstreamLatency, tokensSigned, connectionsRefused, keyReloads, keyReloadFailures, signingKey, auth };
+}
+
+/** jwt_proxy_auth_total, filled from the tally at scrape time (issue #24). */
+function registerAuthTally(registry: Registry): AuthTally {
+  const auth = new AuthTally();
+  new Counter({
+    name: 'jwt_proxy_auth_total',
+    help: 'Client authentications (PROXY_AUTH) by method (none: no credential found) and result',
+    labelNames: ['method', 'result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [method, result, count] of auth.entries()) this.inc({ method, result }, count);
+    },
+  });
+  return auth;
 }

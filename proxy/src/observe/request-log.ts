@@ -24,6 +24,8 @@ export interface RequestLogLine {
   readonly startedAt?: number;
   readonly upstreamAt?: number;
   readonly jti?: string | undefined;
+  /** The authenticated name (PROXY_AUTH, issue #24); never a password, a credential or a certificate. */
+  readonly user?: string | undefined;
 }
 
 function ms(from: number, to: number): number {
@@ -50,6 +52,7 @@ function fields(line: RequestLogLine, end: number): Record<string, unknown> {
         : ms(line.startedAt, line.upstreamAt),
     code: line.code,
     jti: line.jti,
+    user: line.user,
   };
 }
 

@@ -25,7 +25,7 @@ export function createAddToken(options: AddTokenOptions): RequestPass {
   return (exchange) => {
     const { req } = exchange;
     if (!signedMethods.has(req.method as string)) return false;
-    const { token, jti } = sign();
+    const { token, jti } = sign(exchange.user);
     req.headers[header] = token;
     exchange.jti = jti;
     tokensSigned.inc();

@@ -47,6 +47,7 @@ export function createCountRequest(options: CountRequestOptions): RequestPass {
       startedAt: exchange.startedAt,
       upstreamAt: exchange.upstreamAt,
       jti: exchange.jti,
+      user: exchange.user,
     });
     onRequestDone();
   }

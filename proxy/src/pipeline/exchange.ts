@@ -47,6 +47,10 @@ export class Exchange {
   uploadWatch: UploadWatch | undefined = undefined;
   /** The jti of the token the proxy added (logged: it matches the mock's journal entry; not secret). */
   jti: string | undefined = undefined;
+  /** The authenticated name (PROXY_AUTH, issue #24): signed as payload.user; undefined signs JWT_USER. */
+  user: string | undefined = undefined;
+  /** PROXY_IDENTITY_HEADER's value, kept only when the peer is trusted (authenticate.ts). */
+  identity: string | undefined = undefined;
 
   constructor(startedAt: number, req: IncomingMessage, res: ServerResponse) {
     this.startedAt = startedAt;

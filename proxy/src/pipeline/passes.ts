@@ -24,6 +24,9 @@ import type { RequestCounter } from '../observe/request-counter.js';
 import { createRequestCounter } from '../observe/request-counter.js';
 import type { StatusCounter } from '../observe/status.js';
 import { createAddToken } from './add-token.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { createPeerTrust } from '../auth/trusted-peers.js';
+import { createAuthenticate, createTakeIdentityHeader } from './authenticate.js';
 import { createLimitChunkedBody, createRefuseDeclaredBodyTooLarge } from './body-size.js';
 import type { Timers } from '../observe/clock.js';
 import { monotonicNow, systemTimers } from '../observe/clock.js';
@@ -68,6 +71,8 @@ export interface ForwarderDeps {
   readonly now?: () => number;
   /** The upstream timeout's and the upload rate's timers. Default Node's setTimeout/clearTimeout. */
   readonly timers?: Timers;
+  /** PROXY_AUTH's methods (issue #24); undefined without PROXY_AUTH: nobody is authenticated. */
+  readonly authenticator?: Authenticator;
 }
 
 /** What the request passes are built from: the deps with their defaults, and what is built once per forwarder. */
@@ -88,13 +93,16 @@ export function createRequestPasses(options: PassOptions): readonly RequestPass[
   const allow = allowedMethods(config.allowTrace);
   const token = { header: tokenHeader, signedMethods, sign: options.sign, tokensSigned: options.metrics.tokensSigned };
   const send = createSendUpstream(options.bridge);
-  return Object.freeze([
+  const auth = createAuthPasses(options, (exchange) => runRequestPasses(exchange, afterAuth));
+  const passes = Object.freeze([
     createCountRequest(options), //                        count-request.ts: counted and logged when the response closes
+    ...auth.first, //                                      authenticate.ts: PROXY_IDENTITY_HEADER out (kept from trusted peers)
     refuseDuplicateHost, //                                host-checks.ts: 400 DUPLICATE_HOST
     requireHost, //                                        host-checks.ts: 400 BAD_REQUEST (HTTP/1.1 without Host)
     refuseUnframeableBody, //                              request-framing.ts: 501/400 for codings but chunked, HTTP/1.0 + TE
     closeUpgradeConnection, //                             upgrade.ts: an Upgrade is answered, then its connection closes
     createResolveUpstream(config, options.listener), //    resolve-upstream.ts: reverse or forward target; 400/403/508
+    ...auth.check, //                                      authenticate.ts: PROXY_AUTH; 401/407/403/429/503, never signed
     createRefuseLoop(config), //                           loop-and-trace.ts: 508 LOOP_DETECTED (Via names us)
     createRefuseTrace({ allowTrace, allow }), //           loop-and-trace.ts: 405 TRACE_NOT_ALLOWED
     createAnswerMaxForwardsZero({ proxyName, allow, tokenHeader }), // loop-and-trace.ts: 200 for TRACE/OPTIONS, Max-Forwards: 0
@@ -106,6 +114,21 @@ export function createRequestPasses(options: PassOptions): readonly RequestPass[
     createUploadAdmission(config.limits, send).admit, //   upload-admission.ts: an unfinished body waits for its share of the pool
     send, //                                               http-proxy-bridge.ts: http-proxy-middleware streams it
   ]);
+  const afterAuth = auth.check.length === 0 ? [] : passes.slice(passes.indexOf(auth.check[0] as RequestPass) + 1);
+  return passes;
+}
+
+/** The authentication passes, empty without PROXY_AUTH (the pass list is then as before issue #24). */
+function createAuthPasses(
+  options: PassOptions,
+  resume: (exchange: Exchange) => void,
+): { readonly first: readonly RequestPass[]; readonly check: readonly RequestPass[] } {
+  const { authenticator } = options;
+  const auth = options.config.auth;
+  if (authenticator === undefined || auth === undefined) return { first: [], check: [] };
+  const header = auth.identityHeader;
+  const first = header === undefined ? [] : [createTakeIdentityHeader(header, createPeerTrust(auth.trustedPeers))];
+  return { first, check: [createAuthenticate({ authenticator, resume })] };
 }
 
 /** The upstream-request passes, in order. */

@@ -1,0 +1,84 @@
+/**
+ * Client authentication in the pipeline (issue #24); the methods live in auth/authenticator.ts.
+ *
+ * - takeIdentityHeader runs first: PROXY_IDENTITY_HEADER (and its `_` look-alike) is removed
+ *   from every request before any other pass reads the headers. Its value is kept on the
+ *   exchange only when the connection comes from PROXY_TRUSTED_PEERS. It is never forwarded:
+ *   the upstream learns the name from the signed `payload.user`, so a client cannot spoof it
+ *   to an upstream that also reads the header.
+ * - authenticate runs right after resolve-upstream.ts (it needs the mode: 407 or 401) and
+ *   before anything that signs. A request it refuses is never signed nor forwarded. When bcrypt
+ *   must run, the pass answers "taken" and resumes the passes after it once the check is done.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Authenticator, AuthOutcome } from '../auth/authenticator.js';
+import { isBasic } from '../auth/basic.js';
+import type { PeerTrust } from '../auth/trusted-peers.js';
+import { clientKey } from './client-key.js';
+import type { Exchange, RequestPass } from './exchange.js';
+import { refuse } from './outcome.js';
+
+/** Request pass: removes the identity header; keeps its value only from a trusted peer. */
+export function createTakeIdentityHeader(header: string, trusted: PeerTrust): RequestPass {
+  const lookAlike = header.replaceAll('-', '_');
+  return (exchange) => {
+    const headers = exchange.req.headers;
+    const value = headers[header];
+    if (value === undefined && headers[lookAlike] === undefined) return false;
+    Reflect.deleteProperty(headers, header);
+    Reflect.deleteProperty(headers, lookAlike);
+    if (value !== undefined && trusted(exchange.req.socket.remoteAddress)) exchange.identity = identityOf(exchange.req, header);
+    return false;
+  };
+}
+
+/**
+ * The header's one value as UTF-8 (Node decodes field values as latin1): a repeated header
+ * gives '' (refused as an invalid name), since which copy names the user would be a guess.
+ */
+function identityOf(req: IncomingMessage, header: string): string {
+  const values = req.headersDistinct[header] ?? [];
+  if (values.length !== 1) return '';
+  const bytes = Buffer.from(values[0] as string, 'latin1');
+  const text = bytes.toString('utf8');
+  // Not UTF-8: the replacement character would sign a name nobody sent, so the name is refused.
+  return text.includes('\ufffd') ? '' : text;
+}
+
+export interface AuthenticateOptions {
+  readonly authenticator: Authenticator;
+  /** Runs the passes after this one, for a request whose check finished later. */
+  readonly resume: (exchange: Exchange) => void;
+}
+
+/** Request pass: the authenticated name on the exchange, or 401/407/403/429/503. */
+export function createAuthenticate(options: AuthenticateOptions): RequestPass {
+  const { authenticator, resume } = options;
+  const apply = (exchange: Exchange, outcome: AuthOutcome): boolean => {
+    const { req } = exchange;
+    // Reverse mode: a Basic Authorization is the proxy's credential, whatever decided; never forwarded.
+    if (authenticator.basicInAuthorization && exchange.resolved?.mode !== 'forward' && req.headers.authorization !== undefined && isBasic(req.headers.authorization)) {
+      delete req.headers.authorization;
+    }
+    if (!outcome.ok) return refuse(exchange, outcome.code, outcome.headers);
+    exchange.user = outcome.user;
+    return false;
+  };
+  return (exchange) => {
+    const { req, res } = exchange;
+    const outcome = authenticator.authenticate({
+      forward: exchange.resolved?.mode === 'forward',
+      headers: req.headers,
+      socket: req.socket,
+      client: clientKey(req.socket.remoteAddress),
+      identity: exchange.identity,
+    });
+    if (!(outcome instanceof Promise)) return apply(exchange, outcome);
+    void outcome.then((settled) => {
+      // The client went away or was answered (a timeout) while bcrypt ran.
+      if (res.writableEnded || res.destroyed) return;
+      if (!apply(exchange, settled)) resume(exchange);
+    });
+    return true;
+  };
+}
