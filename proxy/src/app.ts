@@ -20,6 +20,7 @@ import { createSigner } from './keys/signer.js';
 import { closeGracefully } from './server/drain.js';
 import { attachListeners, createHttpServer, trackListener } from './server/http-server.js';
 import { createOwnEndpoints, localSources } from './server/own-endpoints.js';
+import { createTlsReloader } from './server/tls-reload.js';
 import type { StatusSources } from './server/own-endpoints.js';
 
 export interface AppDeps {
@@ -47,6 +48,11 @@ export interface ProxyApp {
   readonly close: (graceMs: number) => Promise<void>;
   /** Re-reads JWT_KEYS_FILE (SIGHUP); a bad file keeps the old keys (issue #12). */
   readonly reloadKeys: KeyReloader;
+  /**
+   * What SIGHUP does: every reloader in turn, each keeping its old state on a bad file
+   * (keys, then the TLS certificate, issue #24). One line per reloadable thing.
+   */
+  readonly reload: () => Promise<void>;
 }
 
 export function createApp(deps: AppDeps): ProxyApp {
@@ -91,5 +97,10 @@ export function createApp(deps: AppDeps): ProxyApp {
     forwarder.destroy();
   }
 
-  return { server, status, metrics, close, reloadKeys: createKeyReloader(ring, metrics, logger) };
+  const reloadKeys = createKeyReloader(ring, metrics, logger);
+  const reloaders: readonly (() => Promise<unknown>)[] = [reloadKeys, createTlsReloader(server, config.tls, logger)];
+  const reload = async (): Promise<void> => {
+    for (const reloader of reloaders) await reloader();
+  };
+  return { server, status, metrics, close, reloadKeys, reload };
 }
