@@ -29,7 +29,7 @@ function viaTls(session: string, method: string, path: string, options: { body?:
   return new Promise((resolve, reject) => {
     const requestOptions: RequestOptions & ConnectionOptions = {
         host: proxy.hostname,
-        port: proxy.port,
+        port: Number(proxy.port),
         method,
         path, // origin-form (reverse mode) or an absolute URL (forward mode)
         ca: file('ca.pem'),
