@@ -6,7 +6,7 @@
 #   STACK=compose (default)  the real images via `docker compose -p $TEST_PROJECT` on free host ports
 #                            chosen at start (TEST_HTTP_PORT, TEST_MOCK_PORT, TEST_HTTP_PORT_PUT,
 #                            TEST_MOCK_STRICT_PORT, TEST_HTTP_PORT_KEYS, TEST_MOCK_KEYS_PORT,
-#                            TEST_MOCK_PROFILE_PORT pin one), so a `make run` stack is left alone;
+#                            TEST_MOCK_PROFILE_PORT, TEST_HTTP_PORT_TLS pin one), so a `make run` stack is left alone;
 #                            TEST_PROJECT defaults to jwt-proxy-test-<hash of this checkout's path>,
 #                            so two checkouts' test stacks run side by side
 #   STACK=native             the built servers on free loopback ports (scripts/stack-native.sh)
@@ -73,11 +73,11 @@ free_port() {
 port() { local value=${!1:-}; [ -n "$value" ] && echo "$value" || free_port; }
 
 compose_up() {
-  export HTTP_PORT MOCK_PORT HTTP_PORT_PUT MOCK_STRICT_PORT HTTP_PORT_KEYS MOCK_KEYS_PORT MOCK_PROFILE_PORT
+  export HTTP_PORT MOCK_PORT HTTP_PORT_PUT MOCK_STRICT_PORT HTTP_PORT_KEYS MOCK_KEYS_PORT MOCK_PROFILE_PORT HTTP_PORT_TLS
   HTTP_PORT=$(port TEST_HTTP_PORT) MOCK_PORT=$(port TEST_MOCK_PORT)
   HTTP_PORT_PUT=$(port TEST_HTTP_PORT_PUT) MOCK_STRICT_PORT=$(port TEST_MOCK_STRICT_PORT)
   HTTP_PORT_KEYS=$(port TEST_HTTP_PORT_KEYS) MOCK_KEYS_PORT=$(port TEST_MOCK_KEYS_PORT)
-  MOCK_PROFILE_PORT=$(port TEST_MOCK_PROFILE_PORT)
+  MOCK_PROFILE_PORT=$(port TEST_MOCK_PROFILE_PORT) HTTP_PORT_TLS=$(port TEST_HTTP_PORT_TLS)
   export PROXY_URL=http://127.0.0.1:$HTTP_PORT PROXY_PUT_URL=http://127.0.0.1:$HTTP_PORT_PUT
   export MOCK_URL=http://127.0.0.1:$MOCK_PORT MOCK_STRICT_URL=http://127.0.0.1:$MOCK_STRICT_PORT
   export MOCK_URL_FROM_PROXY=http://mock-upstream:8081
@@ -86,6 +86,11 @@ compose_up() {
   KEYS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jwt-proxy-keys.XXXXXX") && export KEYS_DIR
   export PROXY_KEYS_RELOAD="docker compose --ansi never -p $PROJECT --env-file /dev/null --profile test kill -s HUP proxy-keys"
   compose down -v --remove-orphans >/dev/null 2>&1 || true # leftovers of an interrupted run
+  # proxy-tls (issue #24): this run's certificates in a host folder (tls-init then keeps them), so
+  # the e2e specs hold the CA and the client certificate.
+  export PROXY_TLS_URL=https://127.0.0.1:$HTTP_PORT_TLS
+  TLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jwt-proxy-tls.XXXXXX") && export TLS_DIR
+  bash scripts/tls-certs.sh "$TLS_DIR" || return 1
   bash scripts/stack-keys.sh init "$KEYS_DIR" || return 1
   # mock-profile (issue #14): the verifier profile of negative-vectors.json, so the consumer suite
   # runs the profile vectors against the image too (they skip without MOCK_PROFILE_URL).
@@ -107,6 +112,7 @@ compose_down() {
   { compose ps -a; compose logs --no-color --timestamps; } 2>&1 | sed $'s/\x1b\[2K//g' >"$RESULTS/stack.log" || true
   compose down -v --remove-orphans || true
   [ -z "${KEYS_DIR:-}" ] || rm -rf "$KEYS_DIR"
+  [ -z "${TLS_DIR:-}" ] || rm -rf "$TLS_DIR"
 }
 
 NATIVE_DIR=

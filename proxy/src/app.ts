@@ -23,6 +23,7 @@ import { createUsersReloader } from './auth/users-file.js';
 import { closeGracefully } from './server/drain.js';
 import { attachListeners, createHttpServer, trackListener } from './server/http-server.js';
 import { createOwnEndpoints, localSources } from './server/own-endpoints.js';
+import { createTlsReloader } from './server/tls-reload.js';
 import type { StatusSources } from './server/own-endpoints.js';
 
 export interface AppDeps {
@@ -53,6 +54,11 @@ export interface ProxyApp {
    * #24); a bad file keeps the old contents. Resolves with the keys' outcome.
    */
   readonly reloadKeys: KeyReloader;
+  /**
+   * What SIGHUP does: every reloader in turn, each keeping its old state on a bad file
+   * (keys, then the TLS certificate, issue #24). One line per reloadable thing.
+   */
+  readonly reload: () => Promise<void>;
 }
 
 export function createApp(deps: AppDeps): ProxyApp {
@@ -100,12 +106,14 @@ export function createApp(deps: AppDeps): ProxyApp {
     await authenticator?.close();
   }
 
-  // What a SIGHUP re-reads besides the keys, each logging its own line.
-  const reloaders: (() => Promise<unknown>)[] = [];
+  const reloadKeys = createKeyReloader(ring, metrics, logger);
+  // What a SIGHUP re-reads, in order, each logging its own line: keys, the certificate, the users file.
+  const reloaders: (() => Promise<unknown>)[] = [reloadKeys, createTlsReloader(server, config.tls, logger)];
   if (authenticator?.usersFile !== undefined) reloaders.push(createUsersReloader(authenticator.usersFile, logger));
-  const reloadKeyRing = createKeyReloader(ring, metrics, logger);
-  const reloadKeys: KeyReloader = async () => (await Promise.all([reloadKeyRing(), ...reloaders.map((reload) => reload())]))[0];
-  return { server, status, metrics, close, reloadKeys };
+  const reload = async (): Promise<void> => {
+    for (const reloader of reloaders) await reloader();
+  };
+  return { server, status, metrics, close, reloadKeys, reload };
 }
 
 /** PROXY_AUTH's authenticator, counting into /metrics; undefined without PROXY_AUTH (issue #24). */

@@ -57,11 +57,13 @@ function announce(logger: Logger, fields: Record<string, unknown>): void {
  * one bound (compose publishes host HTTP_PORT → container 8080 and sets it), else the bound address
  * (a wildcard host as localhost). Only printed, never used to route or sign.
  */
-function publicUrl(host: string, port: number): string {
+function publicUrl(config: ProxyConfig, port: number): string {
+  const { host } = config;
   const configured = process.env.PUBLIC_URL?.trim();
   if (configured) return configured.replace(/\/+$/, '');
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${shown}:${port}`;
+  // TLS_CERT_FILE (issue #24): the port speaks HTTPS only.
+  return `${config.tls === undefined ? 'http' : 'https'}://${shown}:${port}`;
 }
 
 /** A listen failure that says what to do (issue #23): EADDRINUSE names the port and HTTP_PORT. */
@@ -124,11 +126,11 @@ async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, 
 async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
   const app = createApp({ config, now: Date.now, randomId: createNonceSource(), logger });
   // Before listening (issue #21, item 9): a SIGHUP from now on reloads.
-  onReloadSignal(() => void app.reloadKeys());
+  onReloadSignal(() => void app.reload());
   const port = await listen(app, config, logger);
   announce(logger, {
     port,
-    url: publicUrl(config.host, port),
+    url: publicUrl(config, port),
     host: config.host,
     upstream: config.upstream.href,
     workers: 1,
@@ -155,8 +157,8 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   AggregatorRegistry.setRegistries([built.metrics.registry]);
   // The primary relays its SIGHUP; a SIGHUP sent to this worker alone reloads it alone.
   // Both before listening, as in runSingle (issue #21, item 9).
-  client.onReloadKeys(() => void built.reloadKeys());
-  onReloadSignal(() => void built.reloadKeys());
+  client.onReloadKeys(() => void built.reload());
+  onReloadSignal(() => void built.reload());
   await listen(built, config, logger);
   let draining = false;
   const drain = (reason: string): void => {
@@ -177,7 +179,7 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
     logger,
     now: Date.now,
     onReady: (port) =>
-      announce(logger, { port, url: publicUrl(config.host, port), host: config.host, upstream: config.upstream.href, workers: config.workers }),
+      announce(logger, { port, url: publicUrl(config, port), host: config.host, upstream: config.upstream.href, workers: config.workers }),
     exit: (code) => process.exit(code),
     schedule: unrefTimeout,
   });

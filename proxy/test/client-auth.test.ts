@@ -145,11 +145,11 @@ test('SIGHUP reloads the users file and empties the credential cache', { timeout
   t.after(() => stop(started));
   assert.equal((await post(started.proxy.port, { authorization: basic('frank', 'old') })).status, 200);
   writeUsers(path, { frank: 'new' });
-  await started.proxy.app.reloadKeys();
+  await started.proxy.app.reload();
   assertSimpleProxyError(await post(started.proxy.port, { authorization: basic('frank', 'old') }), 401, 'AUTH_REQUIRED');
   assert.equal((await post(started.proxy.port, { authorization: basic('frank', 'new') })).status, 200);
   writeFileSync(path, 'frank:{SHA}not-bcrypt\n');
-  await started.proxy.app.reloadKeys();
+  await started.proxy.app.reload();
   assert.equal((await post(started.proxy.port, { authorization: basic('frank', 'new') })).status, 200, 'a bad file keeps the old users');
   assert.ok(started.proxy.logs.some((record) => record.msg === 'users reload failed, keeping the old users'));
 });

@@ -23,6 +23,8 @@ import { readResourceLimits } from './resource-limits.js';
 import type { ResourceLimits } from './resource-limits.js';
 import { readAuthConfig } from './auth-config.js';
 import type { AuthConfig } from './auth-config.js';
+import { clientCaUnused, loadTlsMaterialSync, readTlsSetting } from './tls-config.js';
+import type { TlsSetting } from './tls-config.js';
 
 export { parseAllowedHosts };
 export type { HostPattern };
@@ -89,6 +91,10 @@ export interface ProxyConfig {
   readonly keepAliveTimeoutMs: number;
   /** PROXY_AUTH and its settings (issue #24); undefined: nobody is authenticated, JWT_USER is signed. */
   readonly auth?: AuthConfig;
+  /** TLS_CERT_FILE + TLS_KEY_FILE (+ TLS_CLIENT_CA_FILE): HTTPS on the proxy's port (issue #24); unset: HTTP. */
+  readonly tls?: TlsSetting;
+  /** TLS_CLIENT_CA_FILE without `mtls` in PROXY_AUTH: logged as a warning at start. */
+  readonly clientCaUnused: boolean;
 }
 
 const MAX_MS = 86_400_000;
@@ -192,6 +198,21 @@ function readConnectionTimeouts(reader: EnvReader) {
   return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }
 
+/** The TLS variables, their files read and checked now so a bad one stops the start (issue #24). */
+function readTls(reader: EnvReader): TlsSetting | undefined {
+  const setting = readTlsSetting(reader);
+  if (setting === undefined) return undefined;
+  const loaded = loadTlsMaterialSync(setting);
+  if ('problems' in loaded) for (const { variable, constraint } of loaded.problems) reader.problem(variable, constraint, EXAMPLE_TLS_FILES[variable]);
+  return setting;
+}
+
+const EXAMPLE_TLS_FILES = {
+  TLS_CERT_FILE: '/etc/jwt-proxy/tls/cert.pem',
+  TLS_KEY_FILE: '/etc/jwt-proxy/tls/key.pem',
+  TLS_CLIENT_CA_FILE: '/etc/jwt-proxy/tls/clients-ca.pem',
+} as const;
+
 /**
  * Parses the proxy's environment. Throws one ConfigError naming every bad variable.
  * `cores` is injectable so tests pin WORKERS=auto.
@@ -228,6 +249,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
   );
   const timeouts = readConnectionTimeouts(reader);
   const auth = readAuthConfig(reader);
+  const tls = readTls(reader);
   reader.finish();
   return Object.freeze({
     port,
@@ -253,5 +275,7 @@ export function parseConfig(env: Env, cores: number = availableParallelism()): P
     ...timeouts,
     // Absent, not undefined, without PROXY_AUTH: the parsed config stays as it was (issue #24).
     ...(auth === undefined ? {} : { auth }),
+    ...(tls === undefined ? {} : { tls }),
+    clientCaUnused: clientCaUnused(reader, tls),
   });
 }

@@ -5,7 +5,7 @@
 import type { ProxyConfig } from './config.js';
 
 export interface StartWarning {
-  readonly code: 'PUBLISHED_SECRET' | 'ANY_FORWARD_HOST';
+  readonly code: 'PUBLISHED_SECRET' | 'ANY_FORWARD_HOST' | 'CLIENT_CA_UNUSED';
   readonly msg: string;
 }
 
@@ -21,6 +21,12 @@ export function startWarnings(config: ProxyConfig): readonly StartWarning[] {
     warnings.push({
       code: 'ANY_FORWARD_HOST',
       msg: 'PROXY_ALLOWED_HOSTS admits any host: any client can get a signed request sent to any host and port',
+    });
+  }
+  if (config.clientCaUnused) {
+    warnings.push({
+      code: 'CLIENT_CA_UNUSED',
+      msg: 'TLS_CLIENT_CA_FILE is set but PROXY_AUTH does not include mtls: client certificates are asked for and verified, but name no one and admit nothing (issue #24)',
     });
   }
   return warnings;

@@ -67,7 +67,7 @@ export function forwardedValue(value: string): string {
 export interface ForwardedContext {
   /** The client's address as the socket reports it. */
   readonly clientAddress: string | undefined;
-  /** 'http' (the proxy listens in cleartext). */
+  /** 'http', or 'https' when the proxy's own port speaks TLS (issue #24). */
   readonly proto: string;
   /** The Host the client sent, if any. */
   readonly host: string | undefined;

@@ -107,7 +107,7 @@ export function createRequestPasses(options: PassOptions): readonly RequestPass[
     createRefuseTrace({ allowTrace, allow }), //           loop-and-trace.ts: 405 TRACE_NOT_ALLOWED
     createAnswerMaxForwardsZero({ proxyName, allow, tokenHeader }), // loop-and-trace.ts: 200 for TRACE/OPTIONS, Max-Forwards: 0
     createRefuseDeclaredBodyTooLarge(config), //           body-size.ts: 413 PAYLOAD_TOO_LARGE
-    createUpstreamHeaders({ tokenHeader, proxyName, trustForwarded }), // upstream-headers.ts: hop-by-hop out, X-Forwarded/Via in
+    createUpstreamHeaders({ tokenHeader, proxyName, trustForwarded, proto: config.tls === undefined ? 'http' : 'https' }), // upstream-headers.ts: hop-by-hop out, X-Forwarded/Via in
     createAddToken(token), //                              add-token.ts: the token, for JWT_METHODS
     upstreamTimeout.arm, //                                upstream-timeout.ts: 504 UPSTREAM_TIMEOUT
     createEnforceUploadRate(config.limits, options), //    upload-rate.ts: 408 BODY_TOO_SLOW below MIN_BODY_RATE_BPS

@@ -29,6 +29,8 @@ export interface UpstreamHeadersOptions {
   readonly proxyName: string;
   /** TRUST_FORWARDED: extend the client's X-Forwarded-For/Forwarded instead of replacing them. */
   readonly trustForwarded: boolean;
+  /** 'https' when the proxy's own port speaks TLS (issue #24), else 'http': X-Forwarded-Proto and Forwarded proto=. */
+  readonly proto: 'http' | 'https';
 }
 
 /** Request pass: replaces req.headers with the upstream's copy (http-proxy-middleware sends req.headers). */
@@ -37,7 +39,7 @@ export function createUpstreamHeaders(options: UpstreamHeadersOptions): RequestP
   const dropped = droppedRequestFields(options.tokenHeader);
   // Built once per pass: the Via entries per HTTP version, the last client's Forwarded element (issue #22).
   const viaEntry = createViaEntries(proxyName);
-  const applyForwardedHeaders = createApplyForwardedHeaders('http', trustForwarded);
+  const applyForwardedHeaders = createApplyForwardedHeaders(options.proto, trustForwarded);
   return (exchange) => {
     const { req } = exchange;
     const headers = req.headers;
