@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): ProxyApp {
     onRefused: (reason) => metrics.connectionsRefused.labels({ reason }).inc(),
     isClosing: () => closing,
     schedule,
+    authenticator,
   });
 
   async function close(graceMs: number): Promise<void> {

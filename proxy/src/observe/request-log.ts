@@ -88,8 +88,17 @@ function ownEndpointLevel(url: string | undefined): 'info' | 'debug' {
   return pathOf(url) === '/healthz' ? 'debug' : 'info';
 }
 
-/** Logs an own-endpoint request (Express) when its response closes; never counted. */
-export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerResponse, now: MonotonicClock = defaultNow): void {
+/**
+ * Logs an own-endpoint request (Express) when its response closes; never counted. `user` gives
+ * the name PROXY_AUTH authenticated, if any (issue #24).
+ */
+export function logWhenClosed(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  now: MonotonicClock = defaultNow,
+  user: () => string | undefined = () => undefined,
+): void {
   const startedAt = now();
   const level = ownEndpointLevel(req.url);
   res.once('close', () => {
@@ -99,6 +108,7 @@ export function logWhenClosed(logger: Logger, req: IncomingMessage, res: ServerR
       status: res.headersSent ? res.statusCode : 0,
       startedAt,
       code: res.writableFinished ? undefined : 'CLIENT_ABORTED',
+      user: user(),
     } as const;
     logger[level]({ msg: 'request', ...fields(line, now()) });
   });

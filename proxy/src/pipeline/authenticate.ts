@@ -10,24 +10,38 @@
  *   before anything that signs. A request it refuses is never signed nor forwarded. When bcrypt
  *   must run, the pass answers "taken" and resumes the passes after it once the check is done.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator, AuthOutcome } from '../auth/authenticator.js';
 import { isBasic } from '../auth/basic.js';
 import type { PeerTrust } from '../auth/trusted-peers.js';
+import { createPeerTrust } from '../auth/trusted-peers.js';
+import type { AuthConfig } from '../config/auth-config.js';
+import { sendError } from '../http/errors.js';
 import { clientKey } from './client-key.js';
 import type { Exchange, RequestPass } from './exchange.js';
 import { refuse } from './outcome.js';
 
-/** Request pass: removes the identity header; keeps its value only from a trusted peer. */
-export function createTakeIdentityHeader(header: string, trusted: PeerTrust): RequestPass {
+/** Removes the identity header (and its `_` look-alike) from `req`; its value only from a trusted peer. */
+type TakeIdentity = (req: IncomingMessage) => string | undefined;
+
+function createTakeIdentity(header: string, trusted: PeerTrust): TakeIdentity {
   const lookAlike = header.replaceAll('-', '_');
-  return (exchange) => {
-    const headers = exchange.req.headers;
+  return (req) => {
+    const headers = req.headers;
     const value = headers[header];
-    if (value === undefined && headers[lookAlike] === undefined) return false;
+    if (value === undefined && headers[lookAlike] === undefined) return undefined;
     Reflect.deleteProperty(headers, header);
     Reflect.deleteProperty(headers, lookAlike);
-    if (value !== undefined && trusted(exchange.req.socket.remoteAddress)) exchange.identity = identityOf(exchange.req, header);
+    return value !== undefined && trusted(req.socket.remoteAddress) ? identityOf(req, header) : undefined;
+  };
+}
+
+/** Request pass: removes the identity header; keeps its value only from a trusted peer. */
+export function createTakeIdentityHeader(header: string, trusted: PeerTrust): RequestPass {
+  const take = createTakeIdentity(header, trusted);
+  return (exchange) => {
+    const identity = take(exchange.req);
+    if (identity !== undefined) exchange.identity = identity;
     return false;
   };
 }
@@ -81,4 +95,57 @@ export function createAuthenticate(options: AuthenticateOptions): RequestPass {
     });
     return true;
   };
+}
+
+/**
+ * Asks the authenticator before an own endpoint answers; `serve` gets the authenticated name.
+ * A refusal is answered here (401 with the Basic challenge, 403, 429, 503), never served.
+ */
+export type OwnEndpointGuard = (req: IncomingMessage, res: ServerResponse, serve: (user: string) => void) => void;
+
+export interface OwnEndpointGuardOptions {
+  readonly authenticator: Authenticator;
+  /** PROXY_IDENTITY_HEADER and PROXY_TRUSTED_PEERS, when `header` is configured. */
+  readonly identity?: { readonly header: string; readonly trusted: PeerTrust };
+}
+
+/**
+ * The same authenticator as the forwarded requests (issue #24): /status and /metrics carry the
+ * traffic, the configuration and the upstream's name. Own endpoints are origin-form, so the
+ * reverse-mode rules apply: Authorization: Basic, answered 401 + WWW-Authenticate (RFC 9110 §11.6.1).
+ */
+export function createOwnEndpointGuard(options: OwnEndpointGuardOptions): OwnEndpointGuard {
+  const { authenticator } = options;
+  const take = options.identity === undefined ? undefined : createTakeIdentity(options.identity.header, options.identity.trusted);
+  const apply = (res: ServerResponse, outcome: AuthOutcome, serve: (user: string) => void): void => {
+    if (outcome.ok) serve(outcome.user);
+    else sendError(res, outcome.code, outcome.headers === undefined ? undefined : { headers: outcome.headers });
+  };
+  return (req, res, serve) => {
+    const outcome = authenticator.authenticate({
+      forward: false,
+      headers: req.headers,
+      socket: req.socket,
+      client: clientKey(req.socket.remoteAddress),
+      identity: take?.(req),
+    });
+    if (!(outcome instanceof Promise)) {
+      apply(res, outcome, serve);
+      return;
+    }
+    void outcome.then((settled) => {
+      // The client went away while bcrypt ran.
+      if (!res.writableEnded && !res.destroyed) apply(res, settled, serve);
+    });
+  };
+}
+
+/** The own endpoints' guard for PROXY_AUTH; undefined without it (every own endpoint open, as before). */
+export function ownEndpointGuardFor(auth: AuthConfig | undefined, authenticator: Authenticator | undefined): OwnEndpointGuard | undefined {
+  if (auth === undefined || authenticator === undefined) return undefined;
+  const header = auth.identityHeader;
+  return createOwnEndpointGuard({
+    authenticator,
+    ...(header !== undefined && { identity: { header, trusted: createPeerTrust(auth.trustedPeers) } }),
+  });
 }

@@ -11,9 +11,10 @@ import type { Logger } from 'pino';
 import { sendError } from '../http/errors.js';
 import { tooManyHeaderLines } from '../http/header-count.js';
 import { logRequest, logWhenClosed } from '../observe/request-log.js';
+import type { OwnEndpointGuard } from '../pipeline/authenticate.js';
 import type { Forwarder } from '../pipeline/passes.js';
 import type { ServerConnectionLimits } from './connection-limits.js';
-import { isOwnEndpoint } from './own-endpoints.js';
+import { isOpenOwnEndpoint, isOwnEndpoint } from './own-endpoints.js';
 import type { ResponseTracker } from './pipelining.js';
 
 export type Dispatch = (req: IncomingMessage, res: ServerResponse) => void;
@@ -25,6 +26,8 @@ export interface DispatchDeps {
   readonly forwarder: Forwarder;
   readonly own: Express;
   readonly isClosing: () => boolean;
+  /** PROXY_AUTH (issue #24): asked before every own endpoint but /healthz and the JWKS. */
+  readonly guard?: OwnEndpointGuard | undefined;
 }
 
 export function createDispatch(deps: DispatchDeps): Dispatch {
@@ -47,8 +50,16 @@ export function createDispatch(deps: DispatchDeps): Dispatch {
     }
     if (isOwnEndpoint(req.method, req.url) && (req.headers.host !== undefined || req.httpVersionMinor === 0)) {
       if (deps.isClosing()) res.setHeader('connection', 'close');
-      logWhenClosed(logger, req, res);
-      own(req as Request, res as Response);
+      let user: string | undefined;
+      logWhenClosed(logger, req, res, undefined, () => user);
+      if (deps.guard === undefined || isOpenOwnEndpoint(req.url)) {
+        own(req as Request, res as Response);
+        return;
+      }
+      deps.guard(req, res, (name) => {
+        user = name;
+        own(req as Request, res as Response);
+      });
       return;
     }
     forwarder.handle(req, res);

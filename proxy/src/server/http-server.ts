@@ -11,6 +11,8 @@ import type { ProxyConfig } from '../config/config.js';
 import { TLS_ALPN_PROTOCOLS, TLS_MIN_VERSION, describeTlsProblems, loadTlsMaterialSync } from '../config/tls-config.js';
 import type { TlsMaterial, TlsSetting } from '../config/tls-config.js';
 import { PARSER_HEADER_LINES } from '../http/header-count.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { ownEndpointGuardFor } from '../pipeline/authenticate.js';
 import type { Forwarder } from '../pipeline/passes.js';
 import type { ListenerIdentity } from '../pipeline/resolve-target.js';
 import { localAddresses } from '../pipeline/resolve-target.js';
@@ -90,6 +92,8 @@ export interface ServerListenerDeps {
   readonly onRefused: (reason: RefusalReason) => void;
   readonly isClosing: () => boolean;
   readonly schedule: Schedule;
+  /** PROXY_AUTH's authenticator: the own endpoints but /healthz and the JWKS ask it too (issue #24). */
+  readonly authenticator?: Authenticator | undefined;
 }
 
 /** Attaches every listener the proxy needs to `server`: connection caps, 'request', and the edge cases. */
@@ -97,7 +101,8 @@ export function attachListeners(server: http.Server, deps: ServerListenerDeps): 
   const { config, logger, forwarder, schedule } = deps;
   const responses = new ResponseTracker();
   const caps = limitConnections(server, config.limits, deps.onRefused, schedule);
-  const dispatch = createDispatch({ logger, caps, responses, forwarder, own: deps.own, isClosing: deps.isClosing });
+  const guard = ownEndpointGuardFor(config.auth, deps.authenticator);
+  const dispatch = createDispatch({ logger, caps, responses, forwarder, own: deps.own, isClosing: deps.isClosing, guard });
   server.on('request', dispatch);
   const handleClientError = createClientErrorHandler(responses, schedule);
   listenForEdgeCases(server, { config, logger, forwarder, caps, dispatch, handleClientError, schedule });

@@ -42,6 +42,20 @@ export const OWN_ENDPOINTS: ReadonlySet<string> = new Set([
   ...Object.values(STATUS_ASSETS),
 ]);
 
+/**
+ * The own endpoints that stay open under PROXY_AUTH (issue #24): probes call /healthz without a
+ * credential, and the JWKS holds public keys that verifiers fetch. The rest carry the traffic,
+ * the configuration and the upstream's name, so they ask what the forwarded requests ask.
+ */
+const OPEN_OWN_ENDPOINTS: ReadonlySet<string> = new Set(['/healthz', JWKS_PATH]);
+
+/** True for an own endpoint (isOwnEndpoint) that PROXY_AUTH leaves open. */
+export function isOpenOwnEndpoint(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  const q = url.indexOf('?');
+  return OPEN_OWN_ENDPOINTS.has(q === -1 ? url : url.slice(0, q));
+}
+
 /** True for origin-form GET/HEAD requests to the proxy's own endpoints. */
 export function isOwnEndpoint(method: string | undefined, url: string | undefined): boolean {
   if ((method !== 'GET' && method !== 'HEAD') || url === undefined || url.charCodeAt(0) !== 47) return false;
