@@ -5,10 +5,14 @@
 #   stack-native.sh start DIR   what compose's `--profile test` runs: mock-upstream, mock-strict
 #                               (MOCK_REQUIRE_TOKEN=true), proxy and proxy-put (JWT_METHODS=POST,PUT),
 #                               proxy-keys and mock-keys (issue #12), proxy-tls (issue #24: HTTPS with
-#                               certificates made by tls-certs.sh in DIR/tls) on free loopback ports; waits for
+#                               certificates made by tls-certs.sh in DIR/tls), proxy-auth (issue #24:
+#                               PROXY_AUTH=header,basic, a users file made by stack-auth.sh in DIR/auth,
+#                               the header trusted from 127.0.0.2 only) on free loopback ports; waits for
 #                               each /healthz; writes DIR/env (the suites' PROXY_URL, PROXY_PUT_URL,
 #                               MOCK_URL, MOCK_STRICT_URL, MOCK_URL_FROM_PROXY, PROXY_KEYS_URL,
-#                               MOCK_KEYS_URL, KEYS_DIR, PROXY_KEYS_RELOAD, PROXY_TLS_URL, TLS_DIR) and DIR/pids
+#                               MOCK_KEYS_URL, KEYS_DIR, PROXY_KEYS_RELOAD, PROXY_TLS_URL, TLS_DIR,
+#                               PROXY_AUTH_URL, PROXY_AUTH_USER, PROXY_AUTH_PASSWORD,
+#                               PROXY_AUTH_TRUSTED_ADDRESS) and DIR/pids
 #   stack-native.sh stop DIR    stops what `start DIR` started (by pid)
 #   stack-native.sh run         `make run` without Docker: mock-upstream on MOCK_PORT (8081) and the
 #                               proxy on HTTP_PORT (8080); prints where to go once both are healthy;
@@ -72,6 +76,7 @@ start() {
   mock_port=$(free_port); strict_port=$(free_port); proxy_port=$(free_port); put_port=$(free_port)
   keys_port=$(free_port); mock_keys_port=$(free_port); profile_port=$(free_port)
   local tls_port; tls_port=$(free_port)
+  local auth_port; auth_port=$(free_port)
   local mock_url=http://127.0.0.1:$mock_port
   local pid
   pid=$(start_server mock-upstream "$MOCK_MAIN" "$dir" HTTP_PORT="$mock_port" HOST=127.0.0.1)
@@ -103,6 +108,13 @@ start() {
   pid=$(start_server proxy-tls "$PROXY_MAIN" "$dir" HTTP_PORT="$tls_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url" \
     PROXY_NAME=jwt-proxy-tls TLS_CERT_FILE="$dir/tls/server.pem" TLS_KEY_FILE="$dir/tls/server-key.pem" TLS_CLIENT_CA_FILE="$dir/tls/ca.pem")
   NODE_EXTRA_CA_CERTS="$dir/tls/ca.pem" wait_healthy proxy-tls "https://127.0.0.1:$tls_port" "$pid" "$dir/proxy-tls.log" || { stop "$dir"; return 1; }
+  # proxy-auth (issue #24): as compose's, a test-only user with a password made now.
+  local auth_password
+  auth_password=$(bash scripts/stack-auth.sh init "$dir/auth") || { stop "$dir"; return 1; }
+  pid=$(start_server proxy-auth "$PROXY_MAIN" "$dir" HTTP_PORT="$auth_port" HOST=127.0.0.1 UPSTREAM_URL="$mock_url" \
+    PROXY_ALLOWED_HOSTS="127.0.0.1:$mock_port" PROXY_NAME=jwt-proxy-auth PROXY_AUTH=header,basic \
+    PROXY_USERS_FILE="$dir/auth/users" PROXY_IDENTITY_HEADER=X-Forwarded-User PROXY_TRUSTED_PEERS=127.0.0.2/32)
+  wait_healthy proxy-auth "http://127.0.0.1:$auth_port" "$pid" "$dir/proxy-auth.log" || { stop "$dir"; return 1; }
   cat >"$dir/env" <<ENV
 export PROXY_URL=http://127.0.0.1:$proxy_port
 export PROXY_PUT_URL=http://127.0.0.1:$put_port
@@ -116,8 +128,12 @@ export KEYS_DIR=$dir/keys
 export PROXY_KEYS_RELOAD="kill -HUP $keys_pid"
 export PROXY_TLS_URL=https://127.0.0.1:$tls_port
 export TLS_DIR=$dir/tls
+export PROXY_AUTH_URL=http://127.0.0.1:$auth_port
+export PROXY_AUTH_USER=e2e-user
+export PROXY_AUTH_PASSWORD=$auth_password
+export PROXY_AUTH_TRUSTED_ADDRESS=127.0.0.2
 ENV
-  echo "stack-native: mock-upstream $mock_url, mock-strict :$strict_port, proxy :$proxy_port, proxy-put :$put_port, proxy-keys :$keys_port, mock-keys :$mock_keys_port, proxy-tls :$tls_port (logs in $dir)"
+  echo "stack-native: mock-upstream $mock_url, mock-strict :$strict_port, proxy :$proxy_port, proxy-put :$put_port, proxy-keys :$keys_port, mock-keys :$mock_keys_port, proxy-tls :$tls_port, proxy-auth :$auth_port (logs in $dir)"
 }
 
 stop() {

@@ -6,7 +6,7 @@
 #   STACK=compose (default)  the real images via `docker compose -p $TEST_PROJECT` on free host ports
 #                            chosen at start (TEST_HTTP_PORT, TEST_MOCK_PORT, TEST_HTTP_PORT_PUT,
 #                            TEST_MOCK_STRICT_PORT, TEST_HTTP_PORT_KEYS, TEST_MOCK_KEYS_PORT,
-#                            TEST_MOCK_PROFILE_PORT, TEST_HTTP_PORT_TLS pin one), so a `make run` stack is left alone;
+#                            TEST_MOCK_PROFILE_PORT, TEST_HTTP_PORT_TLS, TEST_HTTP_PORT_AUTH pin one), so a `make run` stack is left alone;
 #                            TEST_PROJECT defaults to jwt-proxy-test-<hash of this checkout's path>,
 #                            so two checkouts' test stacks run side by side
 #   STACK=native             the built servers on free loopback ports (scripts/stack-native.sh)
@@ -73,11 +73,12 @@ free_port() {
 port() { local value=${!1:-}; [ -n "$value" ] && echo "$value" || free_port; }
 
 compose_up() {
-  export HTTP_PORT MOCK_PORT HTTP_PORT_PUT MOCK_STRICT_PORT HTTP_PORT_KEYS MOCK_KEYS_PORT MOCK_PROFILE_PORT HTTP_PORT_TLS
+  export HTTP_PORT MOCK_PORT HTTP_PORT_PUT MOCK_STRICT_PORT HTTP_PORT_KEYS MOCK_KEYS_PORT MOCK_PROFILE_PORT HTTP_PORT_TLS HTTP_PORT_AUTH
   HTTP_PORT=$(port TEST_HTTP_PORT) MOCK_PORT=$(port TEST_MOCK_PORT)
   HTTP_PORT_PUT=$(port TEST_HTTP_PORT_PUT) MOCK_STRICT_PORT=$(port TEST_MOCK_STRICT_PORT)
   HTTP_PORT_KEYS=$(port TEST_HTTP_PORT_KEYS) MOCK_KEYS_PORT=$(port TEST_MOCK_KEYS_PORT)
   MOCK_PROFILE_PORT=$(port TEST_MOCK_PROFILE_PORT) HTTP_PORT_TLS=$(port TEST_HTTP_PORT_TLS)
+  HTTP_PORT_AUTH=$(port TEST_HTTP_PORT_AUTH)
   export PROXY_URL=http://127.0.0.1:$HTTP_PORT PROXY_PUT_URL=http://127.0.0.1:$HTTP_PORT_PUT
   export MOCK_URL=http://127.0.0.1:$MOCK_PORT MOCK_STRICT_URL=http://127.0.0.1:$MOCK_STRICT_PORT
   export MOCK_URL_FROM_PROXY=http://mock-upstream:8081
@@ -92,6 +93,11 @@ compose_up() {
   TLS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jwt-proxy-tls.XXXXXX") && export TLS_DIR
   bash scripts/tls-certs.sh "$TLS_DIR" || return 1
   bash scripts/stack-keys.sh init "$KEYS_DIR" || return 1
+  # proxy-auth (issue #24): a users file of this run's own (one test-only user, a random password).
+  export PROXY_AUTH_URL=http://127.0.0.1:$HTTP_PORT_AUTH PROXY_AUTH_USER=e2e-user PROXY_AUTH_TRUSTED_ADDRESS=127.0.0.2
+  AUTH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/jwt-proxy-auth.XXXXXX") && export AUTH_DIR
+  PROXY_AUTH_PASSWORD=$(bash scripts/stack-auth.sh init "$AUTH_DIR") || return 1
+  export PROXY_AUTH_PASSWORD
   # mock-profile (issue #14): the verifier profile of negative-vectors.json, so the consumer suite
   # runs the profile vectors against the image too (they skip without MOCK_PROFILE_URL).
   export MOCK_PROFILE_URL=http://127.0.0.1:$MOCK_PROFILE_PORT
@@ -113,6 +119,7 @@ compose_down() {
   compose down -v --remove-orphans || true
   [ -z "${KEYS_DIR:-}" ] || rm -rf "$KEYS_DIR"
   [ -z "${TLS_DIR:-}" ] || rm -rf "$TLS_DIR"
+  [ -z "${AUTH_DIR:-}" ] || rm -rf "$AUTH_DIR"
 }
 
 NATIVE_DIR=
