@@ -7,9 +7,13 @@
  * wrk from core 0, so the rounds are short and many and no process restarts between them.
  *
  *   npm run build && node dist/bench/ab.js [--method GET|POST] [--rounds 30] [--seconds 2] [--log-level warn|info]
+ *       [--header 'name: value' ...]
  *       dist/proxy/src/main.js  /tmp/old/dist/proxy/src/main.js  'dist/proxy/src/main.js|--max-semi-space-size=16'
  *
- * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's);
+ * A build is a main.js, optionally followed by `|` and its node flags (default: Dockerfile.proxy's),
+ * optionally preceded by its own `NAME=value` environment, as in a shell: the cost of PROXY_AUTH
+ * (issue #24) is `--header 'authorization: Basic …'` with the builds `dist/proxy/src/main.js` and
+ * `'PROXY_AUTH=basic PROXY_USERS_FILE=users dist/proxy/src/main.js'` (docs/performance.md);
  * a peer (dist/bench/peers/obvious.js, fastify.js) is a build too, so a change is measured beside it.
  * Prints, per build, the median over rounds of its req/s over the reference's in the same round.
  */
@@ -24,7 +28,7 @@ import { summarisePairedRounds } from './lib/paired-rounds.js';
 import { freePort, sample, startService } from './lib/processes.js';
 import { median } from './lib/report.js';
 import type { Service } from './lib/processes.js';
-import { benchProxyEnv, readProxyLaunch, splitNodeFlags } from './lib/proxy-launch.js';
+import { benchProxyEnv, parseBuildSpec, readProxyLaunch } from './lib/proxy-launch.js';
 import { consoleTable } from './lib/report.js';
 import { ensureWrk } from './lib/wrk.js';
 
@@ -37,6 +41,8 @@ const { values, positionals } = parseArgs({
     seconds: { type: 'string', default: '2' },
     /** The builds' LOG_LEVEL: warn (no request lines) or info (the default configuration, one line per request). */
     'log-level': { type: 'string', default: 'warn' },
+    /** A request header line, `name: value`, sent by wrk to every server (repeatable). */
+    header: { type: 'string', multiple: true, default: [] },
   },
 });
 const method = values.method === 'POST' ? 'POST' : 'GET';
@@ -57,18 +63,23 @@ async function start(name: string, args: readonly string[], env: Record<string, 
   return startService({ name, command: process.execPath, args, env: { ...env, HTTP_PORT: String(port) }, cpus, port, logFile: path.join(tmp, `${name}.log`) });
 }
 
-/** `main.js|--flag --flag`: the build's entry and its node flags (the image's when there is no `|`). */
-function buildArgs(spec: string): string[] {
-  const bar = spec.indexOf('|');
-  const main = path.resolve(bar === -1 ? spec : spec.slice(0, bar));
-  const flags = bar === -1 ? image.nodeFlags : splitNodeFlags(spec.slice(bar + 1));
-  return [...flags, main];
+/** `[NAME=value ...] main.js|--flag --flag`: the build's environment, entry and node flags (the image's when there is no `|`). */
+function buildLaunch(spec: string): { readonly args: string[]; readonly env: Readonly<Record<string, string>> } {
+  const build = parseBuildSpec(spec, image.nodeFlags);
+  const env = { ...build.env };
+  // A users file (or any file) named relative to where the bench was started.
+  if (env['PROXY_USERS_FILE'] !== undefined) env['PROXY_USERS_FILE'] = path.resolve(env['PROXY_USERS_FILE']);
+  return { args: [...build.nodeFlags, path.resolve(build.main)], env };
 }
 
 const upstream = await start('upstream', [path.join(ROOT, 'dist/bench/upstream.js')], {}, '0');
 const ours = { ...benchProxyEnv(image), UPSTREAM_URL: upstream.url, HOST: '127.0.0.1', LOG_LEVEL: values['log-level'] === 'info' ? 'info' : 'warn' };
 const servers = [await start('reference', [path.join(ROOT, 'dist/bench/reference-proxy.js')], { UPSTREAM_URL: upstream.url }, '1')];
-for (const [i, spec] of positionals.entries()) servers.push(await start(`build-${i + 1}`, buildArgs(spec), ours, '1'));
+for (const [i, spec] of positionals.entries()) {
+  const build = buildLaunch(spec);
+  servers.push(await start(`build-${i + 1}`, build.args, { ...ours, ...build.env }, '1'));
+}
+const headers = values.header;
 
 /**
  * req/s, and the server's CPU µs per answered request (user + system time from /proc over the
@@ -76,7 +87,7 @@ for (const [i, spec] of positionals.entries()) servers.push(await start(`build-$
  */
 const drive = async (server: Service, durationS: number): Promise<{ rps: number; cpuUs: number }> => {
   const sampler = sample(() => server.pids());
-  const result = await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), connections: 64, durationS, cpus: '0' });
+  const result = await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), headers, connections: 64, durationS, cpus: '0' });
   const { cpuSeconds } = sampler.stop();
   return { rps: result.rps, cpuUs: result.requests > 0 ? (cpuSeconds * 1e6) / result.requests : Number.NaN };
 };
@@ -103,7 +114,7 @@ try {
 }
 const names = ['reference', ...positionals];
 const figures = summarisePairedRounds(table);
-console.log(`${method}, LOG_LEVEL=${ours.LOG_LEVEL}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64; ratio = median over rounds of req/s / the reference's in the same round`);
+console.log(`${method}, LOG_LEVEL=${ours.LOG_LEVEL}, ${rounds} rounds x ${seconds}s, wrk -t1 -c64${headers.length > 0 ? `, headers: ${headers.map((h) => h.split(':')[0]).join(', ')}` : ''}; ratio = median over rounds of req/s / the reference's in the same round`);
 // CPU µs/req per build, and per round over the previous build's (a change's cost when builds are listed in order).
 const cpuOf = (i: number) => median(cpuTable.map((row) => row[i] ?? Number.NaN));
 const cpuVsPrevious = (i: number) => (i === 0 ? Number.NaN : median(cpuTable.map((row) => (row[i] ?? Number.NaN) / (row[i - 1] ?? Number.NaN))));

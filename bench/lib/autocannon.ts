@@ -30,6 +30,8 @@ export function autocannonVersion(): string {
 function autocannonArgs(spec: LoadSpec): string[] {
   const args = [AUTOCANNON, '--json', '--no-progress', '-c', String(spec.connections), '-m', spec.method];
   if (spec.body !== undefined) args.push('-b', spec.body, '-H', 'content-type=application/json');
+  // autocannon writes a header as name=value.
+  for (const line of spec.headers ?? []) args.push('-H', line.replace(/:\s*/, '='));
   if (spec.warmupS !== undefined && spec.warmupS > 0) {
     args.push('-W', '[', '-c', String(spec.connections), '-d', String(Math.max(1, Math.round(spec.warmupS))), ']');
   }

@@ -10,6 +10,8 @@ export interface LoadSpec {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly body?: string;
+  /** Extra request header lines, `name: value`, sent on every request (e.g. a Basic credential, issue #24). */
+  readonly headers?: readonly string[];
   readonly connections: number;
   /** Run for this many seconds (whole seconds, both generators' resolution)... */
   readonly durationS?: number;

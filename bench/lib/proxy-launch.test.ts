@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchProxyEnv, parseProxyLaunch, readProxyLaunch, splitNodeFlags } from './proxy-launch.js';
+import { benchProxyEnv, parseBuildSpec, parseProxyLaunch, readProxyLaunch, splitNodeFlags } from './proxy-launch.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -56,4 +56,15 @@ test('benchProxyEnv keeps the image NODE_ENV, never its HTTP_PORT, and draws a f
 test('splitNodeFlags reads flags written as one string; an empty string is no flags', () => {
   assert.deepEqual(splitNodeFlags('--max-semi-space-size=16  --heap-growing-percent=20 '), ['--max-semi-space-size=16', '--heap-growing-percent=20']);
   assert.deepEqual(splitNodeFlags(''), []);
+});
+
+test('parseBuildSpec reads leading NAME=value words as the build\'s environment, then main.js and its flags', () => {
+  assert.deepEqual(parseBuildSpec('dist/proxy/src/main.js', ['--a']), { env: {}, main: 'dist/proxy/src/main.js', nodeFlags: ['--a'] });
+  assert.deepEqual(parseBuildSpec('PROXY_AUTH=basic PROXY_USERS_FILE=/tmp/u main.js|--b --c', ['--a']), {
+    env: { PROXY_AUTH: 'basic', PROXY_USERS_FILE: '/tmp/u' },
+    main: 'main.js',
+    nodeFlags: ['--b', '--c'],
+  });
+  // A lone word is the entry even when it looks like an assignment.
+  assert.deepEqual(parseBuildSpec('X=1', []), { env: {}, main: 'X=1', nodeFlags: [] });
 });

@@ -47,3 +47,35 @@ export function benchProxyEnv(launch: ProxyLaunch): { readonly NODE_ENV: string;
 export function splitNodeFlags(text: string): string[] {
   return text.split(' ').filter((flag) => flag !== '');
 }
+
+/** One build of `bench:ab`: its environment on top of the shared one, its entry and its node flags. */
+export interface BuildSpec {
+  readonly env: Readonly<Record<string, string>>;
+  readonly main: string;
+  readonly nodeFlags: readonly string[];
+}
+
+const ENV_ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
+
+/**
+ * `[NAME=value ...] main.js[|node flags]`, as a shell writes an environment before a command:
+ * `'PROXY_AUTH=basic PROXY_USERS_FILE=/tmp/users dist/proxy/src/main.js'` measures the same build
+ * with authentication beside it without it (issue #24). Without `|` the flags are `defaultFlags`.
+ */
+export function parseBuildSpec(spec: string, defaultFlags: readonly string[]): BuildSpec {
+  const words = spec.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length - 1; i++) {
+    const match = ENV_ASSIGNMENT.exec(words[i] as string);
+    if (match === null) break;
+    env[match[1] as string] = match[2] as string;
+  }
+  const rest = words.slice(i).join(' ');
+  const bar = rest.indexOf('|');
+  return {
+    env,
+    main: bar === -1 ? rest : rest.slice(0, bar),
+    nodeFlags: bar === -1 ? [...defaultFlags] : splitNodeFlags(rest.slice(bar + 1)),
+  };
+}

@@ -41,6 +41,11 @@ test('wrkArgs runs one thread for the duration, with method, body and count afte
   ]);
 });
 
+test('wrkArgs sends each extra header line with -H before the URL', () => {
+  const args = wrkArgs({ generator: 'wrk', url: 'http://h/p', method: 'POST', headers: ['authorization: Basic eDp5', 'x-a: 1'], connections: 4, durationS: 2, cpus: '0' });
+  assert.deepEqual(args.slice(5, 13), ['-s', WRK_SCRIPT, '-H', 'authorization: Basic eDp5', '-H', 'x-a: 1', 'http://h/p', '--']);
+});
+
 test('wrkArgs gives a counted run a bounded duration it ends early', () => {
   const args = wrkArgs({ generator: 'wrk', url: 'http://h/p', method: 'GET', connections: 8, amount: 200_000, cpus: undefined });
   assert.equal(args[2], '-d1000s');

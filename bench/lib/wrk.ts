@@ -64,6 +64,7 @@ export function wrkArgs(spec: LoadSpec): string[] {
     WRK_TIMEOUT,
     '-s',
     WRK_SCRIPT,
+    ...(spec.headers ?? []).flatMap((line) => ['-H', line]),
     spec.url,
     '--',
     spec.method,

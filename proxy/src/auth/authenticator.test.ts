@@ -68,6 +68,30 @@ test('basic refuses at once with 503 AUTH_BUSY when the bcrypt queue is full', a
   assert.equal(((await first) as AuthOutcome).ok, false);
 });
 
+test('basic runs one comparison for the same credential arriving on many connections at once', async () => {
+  let comparisons = 0;
+  const counted: string[] = [];
+  const auth = createAuthenticator({
+    config: config(['basic']),
+    now: () => 0,
+    count: (method, result) => counted.push(`${method}:${result}`),
+    tuning: { bcryptConcurrency: 1, bcryptQueue: 1 },
+    compare: async (password) => {
+      comparisons += 1;
+      return password === 'right';
+    },
+  });
+  const right = await Promise.all(Array.from({ length: 8 }, () => auth.authenticate(request({ authorization: basic('alice', 'right') }))));
+  assert.ok(right.every((outcome) => outcome.ok), 'none was refused AUTH_BUSY although the queue holds one');
+  assert.equal(comparisons, 1);
+  // A wrong one shared by two clients: one comparison, a failure counted for each client.
+  const wrong = await Promise.all(['10.0.0.1', '10.0.0.2'].map((client) => auth.authenticate(request({ authorization: basic('alice', 'no') }, { client }))));
+  assert.deepEqual(wrong.map((outcome) => outcome.ok), [false, false]);
+  assert.equal(comparisons, 2);
+  assert.deepEqual(counted.filter((c) => c === 'basic:failure'), ['basic:failure', 'basic:failure']);
+  await auth.close();
+});
+
 test('mtls names the user by the verified certificate subject CN, refuses an unverified one and passes without one', () => {
   const counted: string[] = [];
   const auth = createAuthenticator({ config: config(['mtls']), now: () => 0, count: (m, r) => counted.push(`${m}:${r}`) });

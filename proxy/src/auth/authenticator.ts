@@ -172,6 +172,8 @@ function createBasicMethod(options: BasicOptions): (request: AuthRequest) => Ver
     now: options.now,
   });
   const gate = new BcryptGate({ concurrency: tuning.bcryptConcurrency, queue: tuning.bcryptQueue });
+  /** Comparisons running now, by the digest's base64 (the cache's key). */
+  const inFlight = new Map<string, Promise<boolean>>();
   const failed = (request: AuthRequest): AuthOutcome => {
     limiter.fail(request.client);
     count('basic', 'failure');
@@ -191,11 +193,21 @@ function createBasicMethod(options: BasicOptions): (request: AuthRequest) => Ver
     const credential = parseBasic(field);
     if (credential === undefined) return failed(request);
     const hash = usersFile.hashOf(credential.user);
-    // An unknown name pays a comparison too, against a hash of the same cost: the time does not say who exists.
-    const compared = gate.run(() => compare(credential.password, hash ?? usersFile.sampleHash ?? DUMMY_HASH));
+    // The same header value already being checked (a client opening its pool of connections at once)
+    // waits for that one comparison instead of queueing another: one bcrypt per credential, not 64.
+    const key = digest.toString('base64');
+    let compared = inFlight.get(key);
     if (compared === undefined) {
-      count('basic', 'busy');
-      return { ok: false, code: 'AUTH_BUSY', headers: { 'retry-after': '1' } };
+      // An unknown name pays a comparison too, against a hash of the same cost: the time does not say who exists.
+      compared = gate.run(() => compare(credential.password, hash ?? usersFile.sampleHash ?? DUMMY_HASH));
+      if (compared === undefined) {
+        count('basic', 'busy');
+        return { ok: false, code: 'AUTH_BUSY', headers: { 'retry-after': '1' } };
+      }
+      // At most the gate's concurrency + queue entries: only a comparison the gate took is kept.
+      inFlight.set(key, compared);
+      const forget = (): boolean => inFlight.delete(key);
+      compared.then(forget, forget);
     }
     return compared.then((matches) => {
       if (!matches || hash === undefined) return failed(request);
