@@ -25,9 +25,12 @@ openssl req -x509 "${key[@]}" -days 30 -keyout client-key.pem -out client.pem -s
   -addext 'extendedKeyUsage=clientAuth' 2>/dev/null
 # The CA's key is not needed once the certificates exist: nothing else is ever signed with it.
 rm -f ca-key.pem
+# The folder must be searchable by uid 1000 either way: a mktemp -d folder is 0700, and a root-owned
+# 0700 folder hides even files given to uid 1000 (EACCES in the proxy-tls container).
+chmod 755 .
 if [ "$(id -u)" = 0 ]; then
   chown 1000:1000 ./*.pem && chmod 600 ./*-key.pem && chmod 644 ca.pem server.pem client.pem
 else
-  chmod 755 . && chmod 644 ./*.pem
+  chmod 644 ./*.pem
 fi
 echo "tls-certs: made $dir/ca.pem, server.pem, client.pem"

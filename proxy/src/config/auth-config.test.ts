@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../../contracts/src/index.js';
+import { createTlsFixtures } from '../../../contracts/testing/tls-fixtures.js';
 import { parseConfig } from './config.js';
 
 const HASH = `$2y$05$${'a'.repeat(53)}`;
@@ -26,11 +27,16 @@ test('without PROXY_AUTH the config has no auth member at all', () => {
 });
 
 test('PROXY_AUTH=basic,mtls,header reads every setting, in order', () => {
+  // mtls needs TLS_CLIENT_CA_FILE, which needs a real certificate and key on the listener.
+  const tls = createTlsFixtures();
+  const server = tls.server();
   const config = parseConfig({
+    TLS_CERT_FILE: server.certFile,
+    TLS_KEY_FILE: server.keyFile,
     PROXY_AUTH: 'Header, basic ,mtls',
     PROXY_USERS_FILE: usersPath,
     PROXY_AUTH_REALM: 'team a',
-    TLS_CLIENT_CA_FILE: '/ca.pem',
+    TLS_CLIENT_CA_FILE: tls.ca.certFile,
     PROXY_IDENTITY_HEADER: 'X-Forwarded-User',
     PROXY_TRUSTED_PEERS: '10.0.0.0/8, ::1',
   });
