@@ -37,7 +37,8 @@ import { ensureWrk, wrkVersion } from './lib/wrk.js';
 import { BENCH_BODY as BODY } from './lib/body.js';
 import { updateReadmeAndDocs } from './readme.js';
 import { jwtVerify } from 'jose';
-import { checkClaims, DEFAULT_JWT_SECRET } from '../contracts/src/index.js';
+import { DEFAULT_JWT_SECRET } from '../contracts/src/index.js';
+import { checkClaims } from '../contracts/src/token-claims.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const UPSTREAM_MAIN = path.join(ROOT, 'dist/bench/upstream.js');

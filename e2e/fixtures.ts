@@ -5,7 +5,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
-import { DEFAULT_JWT_HEADER, DEFAULT_JWT_USER, JWT_PROTECTED_HEADER, checkClaims } from '../contracts/src/index.js';
+import { DEFAULT_JWT_HEADER, DEFAULT_JWT_USER, JWT_PROTECTED_HEADER } from '../contracts/src/index.js';
+import { checkClaims } from '../contracts/src/token-claims.js';
 import type { RecordedRequest as JournalEntry, TokenVerdict } from '../contracts/src/recorded-request.js';
 import { checkedRequestContext, rolesOf, watchPageResponses } from './contract-check.js';
 

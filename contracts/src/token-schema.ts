@@ -5,7 +5,8 @@
  * and the generator picks it up; nothing is copied by hand.
  */
 import { z } from 'zod';
-import { JWT_ALGORITHM, JWT_TYPE, tokenClaimsSchema } from './token-contract.js';
+import { tokenClaimsSchema } from './token-claims.js';
+import { JWT_ALGORITHM, JWT_TYPE } from './token-contract.js';
 import { JWK_ALGORITHMS } from './jwk-set.js';
 
 /** The JOSE header the proxy sends when it signs with JWT_SECRET: exactly these two parameters (RFC 7515 §4.1). */

@@ -7,7 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { checkClaims, JWT_PROTECTED_HEADER } from '../src/token-contract.js';
+import { checkClaims } from '../src/token-claims.js';
+import { JWT_PROTECTED_HEADER } from '../src/token-contract.js';
 import { base64url, craftToken, decodeToken, hasValidHs512Signature } from '../testing/craft-token.js';
 import { buildClaims } from '../src/token-contract.js';
 import { describeRequest, requestBodyBytes, sendRaw, sha256Hex, type HeaderLine, type RawRequest, type RawResponse } from '../testing/raw-http.js';

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { loadGoldenVectors } from '../testing/golden-vectors.js';
-import { buildClaims, checkClaims, JWT_PROTECTED_HEADER } from '../src/token-contract.js';
+import { checkClaims } from '../src/token-claims.js';
+import { buildClaims, JWT_PROTECTED_HEADER } from '../src/token-contract.js';
 import { decodeSecret } from '../src/token-config.js';
 import { craftToken, decodeToken, hasValidHs512Signature } from '../testing/craft-token.js';
 

@@ -5,7 +5,8 @@ import { SignJWT, compactVerify, importJWK } from 'jose';
 import { loadGoldenVectors, loadProfileVectors } from '../testing/golden-vectors.js';
 import { PRIVATE_JWK_MEMBERS, parseJwkSet } from '../src/jwk-set.js';
 import { buildProfileClaims, isDefaultProfile } from '../src/token-profile.js';
-import { buildClaims, checkClaims } from '../src/token-contract.js';
+import { checkClaims } from '../src/token-claims.js';
+import { buildClaims } from '../src/token-contract.js';
 import { decodeSecret } from '../src/token-config.js';
 
 const file = loadProfileVectors();

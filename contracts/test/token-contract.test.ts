@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildClaims, checkClaims, utcDateOf } from '../src/token-contract.js';
+import { checkClaims } from '../src/token-claims.js';
+import { buildClaims, utcDateOf } from '../src/token-contract.js';
 
 test('buildClaims floors the arrival time to whole seconds and dates it in UTC', () => {
   assert.deepEqual(buildClaims(1_709_164_799_999, 'n'.repeat(16), 'alice'), {

@@ -9,7 +9,8 @@
  * fractional iat; exp and nbf get MOCK_CLOCK_SKEW_S as their tolerance, as iat does.
  */
 import { compactVerify, errors } from 'jose';
-import { checkClaims, JWK_ALGORITHMS, JWT_TYPE, VERDICT_DESCRIPTIONS } from '../../../contracts/src/index.js';
+import { JWK_ALGORITHMS, JWT_TYPE, VERDICT_DESCRIPTIONS } from '../../../contracts/src/index.js';
+import { checkClaims } from '../../../contracts/src/token-claims.js';
 import type { JsonObject, JwkAlgorithm, TokenClaims, VerdictCheck, VerdictCode } from '../../../contracts/src/index.js';
 import type { ReplayCache } from './replay-cache.js';
 import type { KeyChoice, MockKeys } from './verify-keys.js';

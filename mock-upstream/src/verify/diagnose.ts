@@ -17,7 +17,8 @@
  * missing there is reported as `token`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DEFAULT_SIGNED_METHODS, tokenClaimsSchema } from '../../../contracts/src/index.js';
+import { DEFAULT_SIGNED_METHODS } from '../../../contracts/src/index.js';
+import { tokenClaimsSchema } from '../../../contracts/src/token-claims.js';
 import type { SecretEncoding, SignatureDiagnosis, TokenVerdict, VerdictCheck, VerdictCode, VerdictDetail } from '../../../contracts/src/index.js';
 import { VERDICT_CHECKS } from './checks.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSecretKey, verify as cryptoVerify } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { checkClaims } from '../../../contracts/src/index.js';
+import { checkClaims } from '../../../contracts/src/token-claims.js';
 import { parseJwkSet } from '../../../contracts/src/jwk-set.js';
 import type { SetKey } from '../../../contracts/src/jwk-set.js';
 import { decodeSecret } from '../../../contracts/src/token-config.js';
