@@ -3,33 +3,20 @@
 // servers on 127.0.0.1 port 0; the CLI is a child process bounded by a kill timer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { DEFAULT_CASE_TIMEOUT_S, DEFAULT_TIMEOUT_S, deadlineMessage, parseCliArgs } from '../cli/jwt-proxy-contract.js';
 import { listen } from '../testing/listen.js';
 import { rawExchange } from '../testing/raw-http.js';
+import { runContractCli } from '../testing/run-cli.js';
+import type { CliRun } from '../testing/run-cli.js';
 
-const BIN = fileURLToPath(new URL('../../../contracts/bin/jwt-proxy-contract.js', import.meta.url));
 /** Far above the --timeout the tests pass: only a CLI that ignores its deadline meets it. */
 const KILL_AFTER_MS = 60_000;
 
-function runCli(args: readonly string[]): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+function runCli(args: readonly string[]): Promise<CliRun> {
+  return runContractCli(args, KILL_AFTER_MS);
 }
 
 /** A server whose every answer is `answer`; its sockets are destroyed on close, so nothing lingers. */

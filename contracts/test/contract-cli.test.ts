@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { formatReport, parseCliArgs } from '../cli/jwt-proxy-contract.js';
 import { MOCK_MAIN, startServer } from '../suites/stack.js';
 import { listen } from '../testing/listen.js';
+import { runContractCli } from '../testing/run-cli.js';
+import type { CliRun } from '../testing/run-cli.js';
 
-const BIN = fileURLToPath(new URL('../../../contracts/bin/jwt-proxy-contract.js', import.meta.url));
 const CLI_TIMEOUT_MS = 120_000;
 
 test('parseCliArgs maps the URLs to the suites variables and checks what each side needs', () => {
@@ -58,20 +57,8 @@ test('formatReport prints a row per case, the failures in full, the skip reasons
   );
 });
 
-function runCli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: readonly string[]): Promise<CliRun> {
+  return runContractCli(args, CLI_TIMEOUT_MS);
 }
 
 test('the CLI passes the consumer suite against a real mock and prints the table', async (t) => {
