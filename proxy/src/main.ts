@@ -88,9 +88,24 @@ function listen(app: ProxyApp, config: ProxyConfig, logger: Logger): Promise<num
   });
 }
 
-function onSignals(handler: (signal: string) => void): void {
-  process.once('SIGTERM', () => handler('SIGTERM'));
-  process.once('SIGINT', () => handler('SIGINT'));
+/**
+ * SIGTERM and SIGINT, installed before anything listens, like SIGHUP below, and kept (`on`, not
+ * `once`): with `once` the default disposition came back after the first signal, so a second one
+ * during the drain killed the process mid-drain (seen as a flaky exit by SIGTERM in
+ * main-messages.test.ts). Before the app exists nothing is in flight: the process just exits 0.
+ * The stop handlers are idempotent (each has its own draining guard).
+ */
+function installStopSignals(): (stop: (signal: string) => void) => void {
+  let stopper: ((signal: string) => void) | undefined;
+  const onSignal = (signal: string): void => {
+    if (stopper === undefined) process.exit(0);
+    else stopper(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  return (stop) => {
+    stopper = stop;
+  };
 }
 
 /**
@@ -125,8 +140,14 @@ async function drainAndExit(app: ProxyApp, config: ProxyConfig, logger: Logger, 
 
 async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
   const app = createApp({ config, now: Date.now, randomId: createNonceSource(), logger });
-  // Before listening (issue #21, item 9): a SIGHUP from now on reloads.
+  // Before listening (issue #21, item 9): a SIGHUP from now on reloads, a SIGTERM drains.
   onReloadSignal(() => void app.reload());
+  let draining = false;
+  onSignals((signal) => {
+    if (draining) return;
+    draining = true;
+    void drainAndExit(app, config, logger, signal);
+  });
   const port = await listen(app, config, logger);
   announce(logger, {
     port,
@@ -135,12 +156,6 @@ async function runSingle(config: ProxyConfig, logger: Logger): Promise<void> {
     upstream: config.upstream.href,
     workers: 1,
     signedMethods: [...config.signedMethods],
-  });
-  let draining = false;
-  onSignals((signal) => {
-    if (draining) return;
-    draining = true;
-    void drainAndExit(app, config, logger, signal);
   });
 }
 
@@ -159,7 +174,6 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   // Both before listening, as in runSingle (issue #21, item 9).
   client.onReloadKeys(() => void built.reload());
   onReloadSignal(() => void built.reload());
-  await listen(built, config, logger);
   let draining = false;
   const drain = (reason: string): void => {
     if (draining) return;
@@ -169,6 +183,7 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   client.onShutdown(() => drain('primary'));
   onSignals(drain);
   process.on('disconnect', () => drain('primary gone'));
+  await listen(built, config, logger);
 }
 
 function runPrimary(config: ProxyConfig, logger: Logger): void {
@@ -190,6 +205,7 @@ function runPrimary(config: ProxyConfig, logger: Logger): void {
 }
 
 const onReloadSignal = installReloadSignal();
+const onSignals = installStopSignals();
 const config = loadConfig();
 const logger = makeLogger(config);
 // Once per proxy, not once per worker.
