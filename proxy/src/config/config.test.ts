@@ -3,16 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, DEFAULT_JWT_SECRET } from '../../../contracts/src/index.js';
 import { parseAllowedHosts, parseConfig, parseUpstreamUrl } from './config.js';
 import type { ProxyConfig } from './config.js';
-
-function problemsOf(env: Record<string, string>): Map<string, string> {
-  try {
-    parseConfig(env, 4);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return new Map(err.problems.map((p) => [p.variable, `${p.constraint} | ${p.example}`]));
-  }
-  assert.fail('expected a ConfigError');
-}
+import { problemsOf } from '../../test/support/config-problems.js';
 
 test('applies the documented defaults given an empty environment', () => {
   const config = parseConfig({}, 4);

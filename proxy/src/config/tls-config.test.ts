@@ -3,27 +3,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, EnvReader } from '../../../contracts/src/index.js';
+import { EnvReader } from '../../../contracts/src/index.js';
 import { createTlsFixtures, writeFixtureFile } from '../../../contracts/testing/tls-fixtures.js';
 import { parseConfig } from './config.js';
 import { startWarnings } from './start-warnings.js';
 import { MAX_TLS_FILE_BYTES, clientCaUnused, loadTlsMaterial, loadTlsMaterialSync, readTlsSetting } from './tls-config.js';
 import type { TlsLoad } from './tls-config.js';
+import { problemsOf } from '../../test/support/config-problems.js';
 
 const fixtures = createTlsFixtures();
 const server = fixtures.server('server');
 const other = fixtures.server('other');
 const alice = fixtures.client('alice', 'alice');
-
-function problemsOf(env: Record<string, string>): Map<string, string> {
-  try {
-    parseConfig(env, 4);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return new Map(err.problems.map((p) => [p.variable, `${p.constraint} | ${p.example}`]));
-  }
-  assert.fail('expected a ConfigError');
-}
 
 const problemsText = (load: TlsLoad): string => ('problems' in load ? load.problems.map((p) => `${p.variable}: ${p.constraint}`).join('\n') : '');
 
