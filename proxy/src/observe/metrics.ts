@@ -107,16 +107,7 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
   const registry = new Registry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const requests = new RequestTally();
-  new Counter({
-    name: 'jwt_proxy_requests_total',
-    help: 'Requests that entered the forwarding path, by method and response status (0 = client went away)',
-    labelNames: ['method', 'status'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [method, status, count] of requests.entries()) this.inc({ method, status }, count);
-    },
-  });
+  counterFromTally(registry, 'jwt_proxy_requests_total', 'Requests that entered the forwarding path, by method and response status (0 = client went away)', ['method', 'status'], () => requests.entries());
   const upstreamLatency = new Histogram({
     name: 'jwt_proxy_upstream_latency_seconds',
     help: 'Time from a request entering the proxy to the upstream response headers',
@@ -164,15 +155,30 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
 /** jwt_proxy_auth_total, filled from the tally at scrape time (issue #24). */
 function registerAuthTally(registry: Registry): AuthTally {
   const auth = new AuthTally();
+  counterFromTally(registry, 'jwt_proxy_auth_total', 'Client authentications (PROXY_AUTH) by method (none: no credential found) and result', ['method', 'result'], () => auth.entries());
+  return auth;
+}
+
+/**
+ * A Prometheus counter whose numbers live in a plain tally on the hot path and are handed over
+ * only at scrape time (issue #22): one definition for every such counter.
+ */
+function counterFromTally(
+  registry: Registry,
+  name: string,
+  help: string,
+  labels: readonly [string, string],
+  entries: () => Iterable<readonly [string, string | number, number]>,
+): void {
+  const [first, second] = labels;
   new Counter({
-    name: 'jwt_proxy_auth_total',
-    help: 'Client authentications (PROXY_AUTH) by method (none: no credential found) and result',
-    labelNames: ['method', 'result'] as const,
+    name,
+    help,
+    labelNames: labels,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [method, result, count] of auth.entries()) this.inc({ method, result }, count);
+      for (const [a, b, count] of entries()) this.inc({ [first]: a, [second]: b }, count);
     },
   });
-  return auth;
 }

@@ -8,8 +8,8 @@
  *   exit lose no line. The writes themselves are synchronous: with sonic-boom's asynchronous
  *   mode a chunk still in flight on the thread pool when the process exits lands after the
  *   final synchronous flush, or not at all (seen: 20,000 lines with the last ones first). A
- *   write of a few KiB costs the same one syscall either way. Past MAX_BUFFERED_BYTES (a
- *   reader that stopped reading, EAGAIN) records are dropped, not kept in memory.
+ *   write of a few KiB costs the same one syscall either way. The price: a stdout reader that
+ *   stops reading stalls the process, as with pino's default destination (docs/security.md).
  * - A terminal (issue #23, item 4): pino-pretty, written synchronously, for a person reading.
  */
 import { pino } from 'pino';
@@ -21,7 +21,7 @@ import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 export const MIN_WRITE_BYTES = 4096;
 /** The longest a line waits in the buffer. */
 export const FLUSH_INTERVAL_MS = 250;
-/** What the buffer may hold when the reader stalls; later records are dropped. */
+/** A cap on what the buffer may hold if writes keep failing; later records are dropped. */
 export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 export interface ProcessLoggerOptions {
