@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { UploadSlots, readAhead } from './upload-admission.js';
+import { IDLE_KEYS_KEPT, UploadSlots, readAhead } from './upload-admission.js';
 
 test('UploadSlots holds the total and each client to its share, and frees a slot on release', () => {
   const slots = new UploadSlots(3, 2);
@@ -20,6 +20,29 @@ test('UploadSlots holds the total and each client to its share, and frees a slot
   slots.release('c');
   assert.equal(slots.inUse, 0);
   assert.equal(slots.tryTake('a'), true, 'a forgotten client starts again');
+});
+
+test('UploadSlots keeps an idle client key for reuse, and drops idle keys once more than IDLE_KEYS_KEPT pile up', () => {
+  const slots = new UploadSlots(10_000, 2);
+  assert.equal(slots.tryTake('a'), true);
+  slots.release('a');
+  assert.equal(slots.keys, 1, 'kept at zero: the next POST from a finds its entry (no Map rebuild per request)');
+  assert.equal(slots.tryTake('a'), true);
+  assert.equal(slots.tryTake('a'), true);
+  assert.equal(slots.tryTake('a'), false, "an idle entry reused still holds a to its share");
+  assert.equal(slots.tryTake('busy'), true);
+  for (let i = 0; i < IDLE_KEYS_KEPT; i++) {
+    assert.equal(slots.tryTake(`spray-${i}`), true);
+    slots.release(`spray-${i}`);
+  }
+  assert.equal(slots.keys, IDLE_KEYS_KEPT + 2, 'up to the bound, idle keys stay');
+  slots.release('a');
+  slots.release('a');
+  assert.equal(slots.keys, 1, 'past the bound every idle key goes; the busy one stays');
+  assert.equal(slots.inUse, 1);
+  assert.equal(slots.tryTake('busy'), true, 'the busy client keeps its count');
+  assert.equal(slots.tryTake('busy'), false);
+  assert.equal(slots.tryTake('a'), true, 'a dropped client starts again');
 });
 
 /** A request body as the HTTP parser delivers it: pushed chunks, `complete` before the end is pushed. */

@@ -32,12 +32,22 @@ export interface UploadShare {
   readonly uploadReadAheadBytes: number;
 }
 
+/**
+ * Client keys whose count may sit at zero before the zero entries are dropped in one pass. A
+ * key is kept at zero rather than deleted when its last body ends (issue #22): deleting and
+ * re-adding the key on every POST made V8 rebuild the Map's table each time, and a long-lived
+ * Map's new tables go straight to the old generation, which grew the heap by megabytes a second.
+ * The bound keeps a spray of client addresses from growing the Map without limit.
+ */
+export const IDLE_KEYS_KEPT = 1024;
+
 /** Upstream sockets carrying an unfinished body, all clients together and per client key. */
 export class UploadSlots {
   readonly #total: number;
   readonly #perClient: number;
   readonly #held = new Map<string, number>();
   #inUse = 0;
+  #idleKeys = 0;
 
   constructor(total: number, perClient: number) {
     this.#total = total;
@@ -48,20 +58,31 @@ export class UploadSlots {
     return this.#inUse;
   }
 
+  /** Client keys remembered, idle ones included (tests: bounded by IDLE_KEYS_KEPT + the busy ones). */
+  get keys(): number {
+    return this.#held.size;
+  }
+
   /** Takes a slot for `key`, or says false when the total or the client's share is used up. */
   tryTake(key: string): boolean {
-    const held = this.#held.get(key) ?? 0;
-    if (this.#inUse >= this.#total || held >= this.#perClient) return false;
+    const held = this.#held.get(key);
+    if (this.#inUse >= this.#total || (held ?? 0) >= this.#perClient) return false;
+    if (held === 0) this.#idleKeys -= 1;
     this.#inUse += 1;
-    this.#held.set(key, held + 1);
+    this.#held.set(key, (held ?? 0) + 1);
     return true;
   }
 
   release(key: string): void {
     const held = this.#held.get(key) ?? 0;
     this.#inUse -= 1;
-    if (held <= 1) this.#held.delete(key);
-    else this.#held.set(key, held - 1);
+    this.#held.set(key, held - 1);
+    if (held === 1 && ++this.#idleKeys > IDLE_KEYS_KEPT) this.#dropIdleKeys();
+  }
+
+  #dropIdleKeys(): void {
+    for (const [key, held] of this.#held) if (held === 0) this.#held.delete(key);
+    this.#idleKeys = 0;
   }
 }
 

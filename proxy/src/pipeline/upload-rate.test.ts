@@ -104,3 +104,38 @@ test('forgets a destroyed or completed body at the next sweep even without its e
   assert.equal(sweep.watched(), 0);
   assert.equal(clock.pending(), 0);
 });
+
+test('a sweep that cuts some bodies keeps watching the others, in any order of ending', () => {
+  const clock = createManualClock();
+  const sweep = createUploadRateSweep({ minBodyRateBps: 1000, bodyGraceMs: 1000 }, clock);
+  const bodies = Array.from({ length: 5 }, () => uploadingRequest());
+  const cut = new Set<number>();
+  bodies.forEach((req, i) => sweep.watch(asRequest(req), () => cut.add(i)));
+  // Bodies 0, 2 and 4 keep up; 1 and 3 stall: the sweep cuts both and walks on.
+  for (const i of [0, 2, 4]) bodies[i]!.socket.bytesRead += 1000;
+  clock.advance(1000);
+  assert.deepEqual([...cut].sort(), [1, 3]);
+  assert.equal(sweep.watched(), 3);
+  // The first and the last watched end by their events, the middle one stays until cut.
+  bodies[4]!.emit('end');
+  bodies[0]!.emit('close');
+  assert.equal(sweep.watched(), 1);
+  clock.advance(1000);
+  assert.deepEqual([...cut].sort(), [1, 2, 3]);
+  assert.equal(sweep.watched(), 0);
+  assert.equal(clock.pending(), 0);
+});
+
+test('pausing twice or resuming a body that is watched changes nothing', () => {
+  const clock = createManualClock();
+  const sweep = createUploadRateSweep(RATE, clock);
+  const first = sweep.watch(asRequest(uploadingRequest()), () => undefined);
+  sweep.watch(asRequest(uploadingRequest()), () => undefined);
+  first.resume();
+  assert.equal(sweep.watched(), 2, 'resumed while watched: not added twice');
+  first.pause();
+  first.pause();
+  assert.equal(sweep.watched(), 1);
+  first.resume();
+  assert.equal(sweep.watched(), 2);
+});
