@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
@@ -77,4 +77,23 @@ test('two trackers never share a connection: one server does not see another\'s 
     seen = other.lastOpen(req.socket);
   });
   assert.equal(seen, undefined);
+});
+
+test('a closed response is let go, so the exchange behind it is not kept until the next request (issue #22)', () => {
+  const responses = new ResponseTracker();
+  const socket = new EventEmitter() as unknown as net.Socket;
+  const exchange = (): { req: http.IncomingMessage; res: http.ServerResponse } => {
+    const req = { socket } as unknown as http.IncomingMessage;
+    const res = Object.assign(new EventEmitter(), { req }) as unknown as http.ServerResponse;
+    return { req, res };
+  };
+  const first = exchange();
+  responses.track(first.req, first.res);
+  const second = exchange();
+  responses.track(second.req, second.res);
+  first.res.emit('close');
+  assert.equal(responses.holds(socket), true, "an older response closing leaves the newer one's entry");
+  second.res.emit('close');
+  assert.equal(responses.holds(socket), false, 'the newest response closed: nothing held for the connection');
+  assert.equal(responses.lastOpen(socket), undefined);
 });
