@@ -7,20 +7,12 @@
  * peer, and the own endpoints. Sent with node:http: forward mode needs an absolute-form target and
  * the trusted peer a chosen local address, neither of which Playwright's request context offers.
  */
-import { request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
-import { test, expect, expectValidToken, MOCK_SESSION_HEADER } from './fixtures.js';
+import { test, expect, expectValidToken, MOCK_SESSION_HEADER, nodeRequest, type NodeAnswer } from './fixtures.js';
 
 const authUrl = process.env.PROXY_AUTH_URL;
 const user = process.env.PROXY_AUTH_USER ?? '';
 const password = process.env.PROXY_AUTH_PASSWORD ?? '';
 const trustedAddress = process.env.PROXY_AUTH_TRUSTED_ADDRESS;
-
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 
 interface Send {
   readonly method?: string;
@@ -31,38 +23,29 @@ interface Send {
   readonly from?: string;
 }
 
-function send(session: string, options: Send): Promise<Answer> {
+function send(session: string, options: Send): Promise<NodeAnswer> {
   const proxy = new URL(authUrl!);
   const body = options.method === 'GET' ? undefined : Buffer.from('{"auth":true}');
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: proxy.hostname,
-        port: Number(proxy.port),
-        method: options.method ?? 'POST',
-        path: options.path,
-        headers: {
-          [MOCK_SESSION_HEADER]: session,
-          ...(body && { 'content-type': 'application/json', 'content-length': body.length }),
-          ...options.headers,
-        },
-        agent: false,
-        ...(options.from !== undefined && { localAddress: options.from }),
+  return nodeRequest(
+    {
+      host: proxy.hostname,
+      port: Number(proxy.port),
+      method: options.method ?? 'POST',
+      path: options.path,
+      headers: {
+        [MOCK_SESSION_HEADER]: session,
+        ...(body && { 'content-type': 'application/json', 'content-length': body.length }),
+        ...options.headers,
       },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+      agent: false,
+      ...(options.from !== undefined && { localAddress: options.from }),
+    },
+    body,
+  );
 }
 
 const basic = (name: string, secret: string): string => `Basic ${Buffer.from(`${name}:${secret}`).toString('base64')}`;
-const errorCode = (answer: Answer): unknown => (JSON.parse(answer.body) as { error?: { code?: unknown } }).error?.code;
+const errorCode = (answer: NodeAnswer): unknown => (JSON.parse(answer.body) as { error?: { code?: unknown } }).error?.code;
 
 test.beforeEach(() => {
   test.skip(!authUrl || !user || !password || !trustedAddress, 'PROXY_AUTH_URL, PROXY_AUTH_USER, PROXY_AUTH_PASSWORD and PROXY_AUTH_TRUSTED_ADDRESS name the stack\'s proxy-auth (make test sets them)');

@@ -4,6 +4,7 @@
  * and, for browser tests, a page that fails the test on any console error or uncaught exception.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
 import { test as base, expect, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { DEFAULT_JWT_HEADER, DEFAULT_JWT_USER, JWT_PROTECTED_HEADER } from '../contracts/src/index.js';
 import { checkClaims } from '../contracts/src/token-claims.js';
@@ -54,6 +55,27 @@ export const sha256 = (data: Buffer | string): string => createHash('sha256').up
 
 /** The mock's session header (MOCK_SESSION_HEADER's default): every test's requests carry its own value. */
 export const MOCK_SESSION_HEADER = 'x-mock-session';
+
+/** One answer read whole by node:http: for requests Playwright's client cannot send (absolute-form, a chosen source address). */
+export interface NodeAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** Sends one request with node:http and reads its answer to the end. */
+export function nodeRequest(options: RequestOptions, body?: Buffer): Promise<NodeAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 /** How long a test waits for the mock to record a request (the mock's wait endpoint caps it at 60 s). */
 export const RECORD_WAIT_MS = 10_000;
 

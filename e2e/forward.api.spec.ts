@@ -6,37 +6,21 @@
  * be signed). So the absolute-form request is sent with node:http here, and the `browser` project
  * checks Chromium's own `proxy:` settings (forward.browser.spec.ts).
  */
-import { request as httpRequest } from 'node:http';
-import { test, expect, expectValidToken, MOCK_SESSION_HEADER, sha256 } from './fixtures.js';
-
-interface RawResponse {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly body: string;
-}
+import { test, expect, expectValidToken, MOCK_SESSION_HEADER, nodeRequest, sha256, type NodeAnswer } from './fixtures.js';
 
 /** Sends `method target` in absolute-form (RFC 9112 §3.2.2) to the proxy. */
-function viaProxy(proxyUrl: string, session: string, method: string, target: string, body?: Buffer): Promise<RawResponse> {
+function viaProxy(proxyUrl: string, session: string, method: string, target: string, body?: Buffer): Promise<NodeAnswer> {
   const proxy = new URL(proxyUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: proxy.hostname,
-        port: proxy.port,
-        method,
-        path: target, // an absolute URL: what an HTTP client configured with a proxy sends
-        headers: { host: new URL(target).host, [MOCK_SESSION_HEADER]: session, ...(body ? { 'content-length': body.length } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return nodeRequest(
+    {
+      host: proxy.hostname,
+      port: proxy.port,
+      method,
+      path: target, // an absolute URL: what an HTTP client configured with a proxy sends
+      headers: { host: new URL(target).host, [MOCK_SESSION_HEADER]: session, ...(body ? { 'content-length': body.length } : {}) },
+    },
+    body,
+  );
 }
 
 test('an absolute-form POST (forward mode) reaches its target signed and is counted', async ({ journal, stack, uniquePath }) => {

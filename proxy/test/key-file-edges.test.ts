@@ -12,7 +12,7 @@ import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/
 import { waitFor } from '../../contracts/testing/wait.js';
 import { request } from './support/client.js';
 import { echoHandler, startUpstream } from './support/upstreams.js';
-import { MAIN, MAIN_WAIT_MS, startMain, stopMain, untilMain } from './support/main-process.js';
+import { MAIN, MAIN_WAIT_MS, startMainWithKeyFile, stopMain, untilMain } from './support/main-process.js';
 
 /** The issue saw 3 deaths in 6 starts; 4 starts here, each hit by a burst of signals before it listens. */
 const STARTS = 4;
@@ -71,14 +71,7 @@ test('SIGHUPs sent as soon as the proxy has a handler, before it listens, never 
 });
 
 test('a FIFO in place of the key file: the reload fails at once with the reason, /healthz keeps answering, the old key signs', { timeout: 60_000 }, async (t) => {
-  const upstream = await startUpstream(echoHandler);
-  const folder = createKeyFolder();
-  const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs512')]));
-  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path });
-  t.after(async () => {
-    await stopMain(child);
-    await upstream.close();
-  });
+  const { child, port, output, path } = await startMainWithKeyFile(t, 'vector-hs512');
   rmSync(path);
   execFileSync('mkfifo', [path]);
   for (let i = 0; i < 6; i += 1) child.kill('SIGHUP'); // more than libuv's four pool threads

@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { decodeToken } from '../../contracts/testing/craft-token.js';
 import { createKeyFolder, jwkSetText, vectorJwk } from '../../contracts/testing/key-fixtures.js';
 import { request } from './support/client.js';
-import { echoHandler, startUpstream, type Echo } from './support/upstreams.js';
-import { MAIN, startMain, stopMain, untilMain } from './support/main-process.js';
+import type { Echo } from './support/upstreams.js';
+import { MAIN, startMainWithKeyFile, untilMain } from './support/main-process.js';
 
 
 async function kidOfNextToken(port: number): Promise<string | undefined> {
@@ -22,14 +22,7 @@ const metricsValue = (text: string, series: string): number | undefined => {
 };
 
 test('SIGHUP: the next tokens carry the new kid; a bad file keeps it and logs one error', { timeout: 60_000 }, async (t) => {
-  const upstream = await startUpstream(echoHandler);
-  const folder = createKeyFolder();
-  const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs512')]));
-  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path });
-  t.after(async () => {
-    await stopMain(child);
-    await upstream.close();
-  });
+  const { child, port, output, folder } = await startMainWithKeyFile(t, 'vector-hs512');
   assert.equal(await kidOfNextToken(port), 'vector-hs512');
   folder.write('keys.json', jwkSetText([vectorJwk('vector-rs256'), vectorJwk('vector-hs512')]));
   child.kill('SIGHUP');
@@ -52,14 +45,7 @@ test('SIGHUP: the next tokens carry the new kid; a bad file keeps it and logs on
 });
 
 test('SIGHUP to the primary under WORKERS=2 reloads every worker', { timeout: 60_000 }, async (t) => {
-  const upstream = await startUpstream(echoHandler);
-  const folder = createKeyFolder();
-  const path = folder.write('keys.json', jwkSetText([vectorJwk('vector-hs256')]));
-  const { child, port, output } = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path, WORKERS: '2' });
-  t.after(async () => {
-    await stopMain(child);
-    await upstream.close();
-  });
+  const { child, port, output, folder } = await startMainWithKeyFile(t, 'vector-hs256', { WORKERS: '2' });
   folder.write('keys.json', jwkSetText([vectorJwk('vector-es256')]));
   child.kill('SIGHUP');
   // Issue #23 (flaky under load): wait for each worker's acknowledgement, its "keys reloaded" line

@@ -43,6 +43,8 @@ test('UploadSlots keeps an idle client key for reuse, and drops idle keys once m
   assert.equal(slots.tryTake('busy'), true, 'the busy client keeps its count');
   assert.equal(slots.tryTake('busy'), false);
   assert.equal(slots.tryTake('a'), true, 'a dropped client starts again');
+  slots.release('never-took');
+  assert.equal(slots.keys, 2, 'a release without a take writes no entry');
 });
 
 /** A request body as the HTTP parser delivers it: pushed chunks, `complete` before the end is pushed. */

@@ -74,8 +74,9 @@ export class UploadSlots {
   }
 
   release(key: string): void {
-    const held = this.#held.get(key) ?? 0;
+    const held = this.#held.get(key);
     this.#inUse -= 1;
+    if (held === undefined) return;
     this.#held.set(key, held - 1);
     if (held === 1 && ++this.#idleKeys > IDLE_KEYS_KEPT) this.#dropIdleKeys();
   }

@@ -144,13 +144,9 @@ export function createUploadRateSweep(rate: UploadRate, clock: UploadClock): Upl
     timer.unref();
   }
 
-  // The sweep's timer is not cleared when the last body ends: it lapses at its next tick, so a
-  // run of small POSTs costs at most one timer per tick, not one each.
-  function remove(entry: Watched): void {
-    watched.delete(entry);
-  }
-
-  const set: SweepSet = { add, remove, has: (entry) => watched.has(entry) };
+  // A body that ends only leaves the list: the sweep's timer lapses at its next tick, so a run of
+  // small POSTs costs at most one timer per tick, not one each.
+  const set: SweepSet = { add, remove: (entry) => watched.delete(entry), has: (entry) => watched.has(entry) };
   return {
     watch(req, onTooSlow) {
       if (rate.minBodyRateBps === 0 || req.complete) return NOT_WATCHED;

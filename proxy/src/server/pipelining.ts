@@ -20,21 +20,23 @@ import type { Duplex } from 'node:stream';
  * (http-server.ts), so two servers in one process (tests, a future second listener) never
  * share it.
  */
+/**
+ * The one 'close' listener of a tracker's responses (no closure per request). A response is
+ * forgotten once closed: held until the next request on its connection, it kept the whole
+ * exchange (upstream request and response, buffers) alive across scavenges, and V8 promoted it
+ * to the old generation: 40% of the bytes promoted per request (issue #22). Overwritten with
+ * `undefined`, not deleted, so the WeakMap's table is not rebuilt per request.
+ */
+function forgetOnClose(lastResponses: WeakMap<Duplex, ServerResponse | undefined>): (this: ServerResponse) => void {
+  return function onClose(this: ServerResponse): void {
+    const socket = this.req.socket;
+    if (lastResponses.get(socket) === this) lastResponses.set(socket, undefined);
+  };
+}
+
 export class ResponseTracker {
   readonly #lastResponses = new WeakMap<Duplex, ServerResponse | undefined>();
-  // One listener function for every response (no closure per request). A response is forgotten
-  // once closed: held until the next request on its connection, it kept the whole exchange
-  // (upstream request and response, buffers) alive across scavenges, and V8 promoted it to the
-  // old generation: 40% of the bytes promoted per request (issue #22). Overwritten with
-  // `undefined`, not deleted, so the WeakMap's table is not rebuilt per request.
-  readonly #forget = (res: ServerResponse): void => {
-    const socket = res.req.socket;
-    if (this.#lastResponses.get(socket) === res) this.#lastResponses.set(socket, undefined);
-  };
-  readonly #onClose = ((forget) =>
-    function onClose(this: ServerResponse): void {
-      forget(this);
-    })(this.#forget);
+  readonly #onClose = forgetOnClose(this.#lastResponses);
 
   /** Remembers `res` as the newest response on its connection (called for every request). */
   track(req: IncomingMessage, res: ServerResponse): void {

@@ -6,8 +6,11 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createKeyFolder, jwkSetText, vectorJwk, type KeyFolder } from '../../../contracts/testing/key-fixtures.js';
 import { waitFor } from '../../../contracts/testing/wait.js';
+import { echoHandler, startUpstream } from './upstreams.js';
 
 export const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 /** A child process answers more slowly than an in-process proxy. */
@@ -47,4 +50,24 @@ export async function stopMain(child: MainChild): Promise<void> {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
   await exited;
+}
+
+/**
+ * main.js signing with a JWT_KEYS_FILE that holds the vector key `kid`, in front of an echo
+ * upstream; both stopped after the test. For the reload suites, which rewrite `path` in `folder`.
+ */
+export async function startMainWithKeyFile(
+  t: TestContext,
+  kid: Parameters<typeof vectorJwk>[0],
+  env: Record<string, string> = {},
+): Promise<{ child: MainChild; port: number; output: () => string; folder: KeyFolder; path: string }> {
+  const upstream = await startUpstream(echoHandler);
+  const folder = createKeyFolder();
+  const path = folder.write('keys.json', jwkSetText([vectorJwk(kid)]));
+  const main = await startMain({ UPSTREAM_URL: upstream.origin, JWT_KEYS_FILE: path, ...env });
+  t.after(async () => {
+    await stopMain(main.child);
+    await upstream.close();
+  });
+  return { ...main, folder, path };
 }
