@@ -12,7 +12,7 @@ const results: BenchResults = {
   setup: ['setup line'],
   summary: [],
   targets: [{ id: 'peak-rss', target: 'peak RSS', measured: '90.0 MB', verdict: 'PASS' }],
-  leak: undefined,
+  leaks: { ours: undefined, obvious: undefined },
   workers: [],
   crossCheck: [],
   notes: [],

@@ -29,7 +29,7 @@ import { runLoad } from './lib/load.js';
 import type { Generator, LoadResult } from './lib/load-spec.js';
 import { NGINX, nginxArgs } from './lib/nginx.js';
 import { foreignCpu, freePort, rssKb, sample, startService, TASKSET, type Sampling, type Service } from './lib/processes.js';
-import { checkTargets, consoleTable, summarise, TABLE_HEADER, tableRows, type ConfigResult, type LeakCheck, type Method, type Role, type Summary } from './lib/report.js';
+import { checkTargets, consoleTable, summarise, TABLE_HEADER, tableRows, type ConfigResult, type LeakCheck, type LeakChecks, type Method, type Role, type Summary } from './lib/report.js';
 import { leakLine, resultsMarkdown, type BenchResults, type CrossCheckRow, type MachineInfo, type WorkersRow } from './lib/results.js';
 import { benchProxyEnv, readProxyLaunch } from './lib/proxy-launch.js';
 import { roundOrder } from './lib/rounds.js';
@@ -399,8 +399,8 @@ async function main(): Promise<void> {
     if (disturbed.length > 0) {
       notes.push(`other processes used more than 15% of a core during some runs of: ${disturbed.join(', ')} ("other CPU %" column); rerun on a quiet machine before trusting those rows.`);
     }
-    const leak = options.leak && existsSync(PROXY_MAIN) && (options.only === undefined || options.only.has('ours-post')) ? await leakCheck(tmp) : undefined;
-    report({ machine, quick, setup: setupLines(), summary, targets: checkTargets(summary, leak), leak, workers, crossCheck: cross, notes, runs: results, options: { ...options, only: options.only ? [...options.only] : undefined, bodyBytes: Buffer.byteLength(BODY) } });
+    const leaks = await leakChecks(tmp);
+    report({ machine, quick, setup: setupLines(), summary, targets: checkTargets(summary, leaks), leaks, workers, crossCheck: cross, notes, runs: results, options: { ...options, only: options.only ? [...options.only] : undefined, bodyBytes: Buffer.byteLength(BODY) } });
   } finally {
     for (const service of started.reverse()) await service.stop();
     rmSync(tmp, { recursive: true, force: true });
@@ -433,33 +433,44 @@ async function waitForQuiet(ourPids: () => number[]): Promise<void> {
   }
 }
 
+/**
+ * The leak check through jwt-proxy and then, the same way, through the obvious build: the peak-RSS
+ * target compares each process's peak over the same workloads (issue #22).
+ */
+async function leakChecks(tmp: string): Promise<LeakChecks> {
+  const wanted = (id: string) => options.leak && (options.only === undefined || options.only.has(id));
+  const ours = wanted('ours-post') && existsSync(PROXY_MAIN) ? await leakCheck(tmp, 'leak-proxy', PROXY_MAIN, { ...PROXY_ENV, HOST: '127.0.0.1', LOG_LEVEL: QUIET_LOG_LEVEL }) : undefined;
+  const obvious = wanted('obvious-post') ? await leakCheck(tmp, 'leak-obvious', OBVIOUS_MAIN, {}) : undefined;
+  return { ours, obvious };
+}
+
 /** A fresh proxy: RSS after `leakSmall` requests, then after `leakLarge` in total (issue #7). */
-async function leakCheck(tmp: string): Promise<LeakCheck> {
+async function leakCheck(tmp: string, name: string, main: string, env: Record<string, string>): Promise<LeakCheck> {
   const started: Service[] = [];
   const upstreamPort = await freePort();
   const port = await freePort();
   try {
-    const upstream = await startService({ name: 'leak-upstream', command: process.execPath, args: [UPSTREAM_MAIN], env: { HTTP_PORT: String(upstreamPort) }, cpus: LOAD_CPU, port: upstreamPort, logFile: path.join(tmp, 'leak-upstream.log') });
+    const upstream = await startService({ name: `${name}-upstream`, command: process.execPath, args: [UPSTREAM_MAIN], env: { HTTP_PORT: String(upstreamPort) }, cpus: LOAD_CPU, port: upstreamPort, logFile: path.join(tmp, `${name}-upstream.log`) });
     started.push(upstream);
     const proxy = await startService({
-      name: 'leak-proxy',
+      name,
       command: process.execPath,
-      args: PROXY_NODE_ARGS(PROXY_MAIN),
-      env: { UPSTREAM_URL: upstream.url, ...PROXY_ENV, HTTP_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: QUIET_LOG_LEVEL },
+      args: PROXY_NODE_ARGS(main),
+      env: { UPSTREAM_URL: upstream.url, ...env, HTTP_PORT: String(port) },
       cpus: PROXY_CPU,
       port,
-      logFile: path.join(tmp, 'leak-proxy.log'),
+      logFile: path.join(tmp, `${name}.log`),
     });
     started.push(proxy);
     const sampler = sample(() => proxy.pids());
     const phase = (amount: number) =>
       runLoad({ generator: 'wrk', url: `${proxy.url}/api/orders?bench=leak`, method: 'POST', body: BODY, connections: options.connections, amount, cpus: LOAD_CPU });
     await waitForQuiet(() => [...upstream.pids(), ...proxy.pids()]);
-    log(`leak check: ${options.leakSmall} requests`);
+    log(`leak check ${name}: ${options.leakSmall} requests`);
     const first = await phase(options.leakSmall);
     await delay(1000);
     const rssAfterSmallMb = rssKb(proxy.pid) / 1024;
-    log(`leak check: ${options.leakLarge - options.leakSmall} more requests`);
+    log(`leak check ${name}: ${options.leakLarge - options.leakSmall} more requests`);
     const second = await phase(options.leakLarge - options.leakSmall);
     await delay(1000);
     const rssAfterLargeMb = rssKb(proxy.pid) / 1024;
@@ -500,7 +511,7 @@ function report(results: BenchResults): void {
   console.log(consoleTable(TABLE_HEADER, tableRows(results.summary)));
   console.log('');
   for (const line of results.setup) console.log(line);
-  console.log(leakLine(results.leak));
+  console.log(leakLine(results.leaks));
   console.log('');
   console.log(consoleTable(['Verdict', 'Target', 'Measured'], results.targets.map((t) => [t.verdict, t.target, t.measured])));
   for (const note of results.notes) console.log(`note: ${note}`);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LoadResult } from './load-spec.js';
-import { checkTargets, summarise, TARGETS, type ConfigResult, type LeakCheck, type Method, type Role } from './report.js';
+import { checkTargets, summarise, TARGETS, type ConfigResult, type LeakCheck, type LeakChecks, type Method, type Role } from './report.js';
 
 const run = (rps: number, p99Ms: number): LoadResult => ({
   generator: 'wrk',
@@ -32,7 +32,7 @@ function config(id: string, role: Role, method: Method, runs: LoadResult[], peak
   };
 }
 
-const leak = (growth: number, scaledDown = false): LeakCheck => ({
+const leakOf = (growth: number, scaledDown = false): LeakCheck => ({
   smallRequests: 20_000,
   largeRequests: 200_000,
   rssAfterSmallMb: 80,
@@ -42,6 +42,12 @@ const leak = (growth: number, scaledDown = false): LeakCheck => ({
   errors: 0,
   badStatus: 0,
   scaledDown,
+});
+
+/** Our leak check; the obvious build's too when `obvious` is given. */
+const leak = (growth: number, scaledDown = false, obvious?: Partial<LeakCheck>): LeakChecks => ({
+  ours: leakOf(growth, scaledDown),
+  obvious: obvious ? { ...leakOf(0), ...obvious } : undefined,
 });
 
 /** Three rounds; the machine drifts between rounds, jwt-proxy keeps a fixed share of the obvious build. */
@@ -90,8 +96,21 @@ test('checkTargets fails each target just past its limit', () => {
 });
 
 test('checkTargets takes the leak check peak into the RSS target', () => {
-  const checks = checkTargets(rows(1, 1, 1, 60), { ...leak(0), peakRssMb: 101 });
+  const checks = checkTargets(rows(1, 1, 1, 60), { ours: { ...leakOf(0), peakRssMb: 101 }, obvious: undefined });
   assert.equal(verdicts(checks)['peak-rss'], 'FAIL');
+});
+
+test("checkTargets weighs each side's peak over the same workloads: the obvious build's leak check counts too", () => {
+  const ours = { ...leakOf(0), peakRssMb: 101 };
+  const fair = checkTargets(rows(1, 1, 1, 60), { ours, obvious: { ...leakOf(0), peakRssMb: 102 } });
+  assert.equal(verdicts(fair)['peak-rss'], 'PASS');
+  assert.equal(fair.find((c) => c.id === 'peak-rss')?.measured, '101.0 MB vs 102.0 MB');
+});
+
+test("checkTargets judges RSS growth on jwt-proxy's and shows the obvious build's beside it", () => {
+  const check = checkTargets(rows(1, 1, 1), leak(0.01, false, { rssAfterSmallMb: 100, rssAfterLargeMb: 110, growth: 0.1 })).find((c) => c.id === 'rss-growth');
+  assert.equal(check?.verdict, 'PASS');
+  assert.equal(check?.measured, '80.0 -> 80.8 MB (+1.0%); the obvious build: 100.0 -> 110.0 MB (+10.0%)');
 });
 
 test('checkTargets does not count RSS that shrinks as growth', () => {
@@ -103,6 +122,6 @@ test('checkTargets gives no verdict on a scaled-down leak check and skips target
   assert.equal(verdicts(checks)['rss-growth'], 'INFO');
   assert.equal(verdicts(checks)['unsigned-get-throughput'], 'SKIP');
   assert.equal(verdicts(checks)['unsigned-get-p99'], 'SKIP');
-  assert.equal(verdicts(checkTargets([], undefined))['rss-growth'], 'SKIP');
-  assert.equal(verdicts(checkTargets([], undefined))['peak-rss'], 'SKIP');
+  assert.equal(verdicts(checkTargets([]))['rss-growth'], 'SKIP');
+  assert.equal(verdicts(checkTargets([]))['peak-rss'], 'SKIP');
 });

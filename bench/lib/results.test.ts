@@ -39,7 +39,7 @@ const results: BenchResults = {
   setup: ['one line of setup'],
   summary: [summary],
   targets: [{ id: 'signed-post-throughput', target: 'signed POST', measured: '90.0%', verdict: 'PASS' }],
-  leak: undefined,
+  leaks: { ours: undefined, obvious: undefined },
   workers: [{ setting: '1', processes: 1, rps: 2000, vsOneWorker: 1, peakRssMb: 90, cpuPercent: 100 }],
   crossCheck: [{ method: 'POST', wrkRatio: 0.9, autocannonRatio: 0.95, autocannonOursRps: 2000, autocannonReferenceRps: 2100 }],
   notes: [],

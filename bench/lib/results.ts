@@ -5,7 +5,7 @@
  * `npm run bench` (or `node dist/bench/readme.js` on an existing latest.json)
  * updates all of them together and they cannot disagree.
  */
-import type { ConfigResult, LeakCheck, Summary, TargetCheck } from './report.js';
+import type { ConfigResult, LeakCheck, LeakChecks, Summary, TargetCheck } from './report.js';
 import { markdownTable, TABLE_HEADER, tableRows } from './report.js';
 
 export interface MachineInfo {
@@ -49,7 +49,8 @@ export interface BenchResults {
   readonly setup: readonly string[];
   readonly summary: readonly Summary[];
   readonly targets: readonly TargetCheck[];
-  readonly leak: LeakCheck | undefined;
+  /** The leak check through jwt-proxy and, the same way, through the obvious build. */
+  readonly leaks: LeakChecks;
   readonly workers: readonly WorkersRow[];
   readonly crossCheck: readonly CrossCheckRow[];
   readonly notes: readonly string[];
@@ -65,10 +66,15 @@ export function machineLine(m: MachineInfo): string {
   return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, ${m.os}; ${tools.join('; ')}`;
 }
 
-export function leakLine(leak: LeakCheck | undefined): string {
-  if (leak === undefined) return 'Leak check: not run.';
+export function leakLine(leaks: LeakChecks): string {
+  const { ours, obvious } = leaks;
+  if (ours === undefined) return 'Leak check: not run.';
+  return `${leakOf('jwt-proxy', ours)}${obvious ? ` ${leakOf('The obvious build', obvious)}` : ''}`;
+}
+
+function leakOf(who: string, leak: LeakCheck): string {
   return (
-    `Leak check (fresh proxy, POST signed${leak.scaledDown ? ', SCALED DOWN' : ''}): RSS ${leak.rssAfterSmallMb.toFixed(1)} MB after ` +
+    `Leak check (${who}, fresh process, POST signed${leak.scaledDown ? ', SCALED DOWN' : ''}): RSS ${leak.rssAfterSmallMb.toFixed(1)} MB after ` +
     `${leak.smallRequests} requests, ${leak.rssAfterLargeMb.toFixed(1)} MB after ${leak.largeRequests} ` +
     `(${leak.growth >= 0 ? '+' : ''}${(leak.growth * 100).toFixed(1)}%), peak ${leak.peakRssMb.toFixed(1)} MB, ` +
     `errors ${leak.errors}, HTTP >= 400 ${leak.badStatus}.`
@@ -83,7 +89,7 @@ function runLine(r: BenchResults, markQuick: boolean): string {
 
 /** The whole results table, then how the run was made and the leak check, as latest.md and the docs show them. */
 function runDetails(r: BenchResults): string[] {
-  return [markdownTable(TABLE_HEADER, tableRows(r.summary)), '', ...r.setup.map((line) => `- ${line}`), `- ${leakLine(r.leak)}`];
+  return [markdownTable(TABLE_HEADER, tableRows(r.summary)), '', ...r.setup.map((line) => `- ${line}`), `- ${leakLine(r.leaks)}`];
 }
 
 export function targetsTable(targets: readonly TargetCheck[]): string {

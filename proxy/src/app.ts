@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps): ProxyApp {
     logger,
     forwarder,
     own: createOwnEndpoints({ status, sources, logger, ring, config, metrics }),
-    onRefused: (reason) => metrics.connectionsRefused.labels({ reason }).inc(),
+    onRefused: (reason) => metrics.connectionsRefused.add(reason),
     isClosing: () => closing,
     schedule,
     authenticator,

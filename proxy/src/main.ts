@@ -6,7 +6,6 @@
  * each worker runs runWorker.
  */
 import cluster from 'node:cluster';
-import { AggregatorRegistry } from 'prom-client';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../contracts/src/index.js';
@@ -15,7 +14,6 @@ import { createNonceSource } from './keys/nonce.js';
 import type { ProxyApp } from './app.js';
 import type { StatusSources } from './server/own-endpoints.js';
 import { CLUSTER_IPC_TIMEOUT_MS, WorkerClient, workerStatus } from './server/cluster.js';
-import { createClusterPrimary } from './server/cluster-primary.js';
 import { unrefTimeout } from './observe/clock.js';
 import { createProcessLogger } from './observe/process-logger.js';
 import type { ProxyConfig } from './config/config.js';
@@ -167,9 +165,11 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   );
   const sources: StatusSources = { status: () => client.status(), metrics: () => client.metrics() };
   const built = createApp({ config, now: Date.now, randomId: createNonceSource(), logger, sources });
-  // prom-client answers the primary's aggregation requests from this registry.
+  // prom-client answers the primary's aggregation requests from this registry, so a worker loads
+  // it at start (one process alone loads it at the first scrape, observe/metrics.ts).
+  const { AggregatorRegistry } = await import('prom-client');
   new AggregatorRegistry();
-  AggregatorRegistry.setRegistries([built.metrics.registry]);
+  AggregatorRegistry.setRegistries([await built.metrics.registry()]);
   // The primary relays its SIGHUP; a SIGHUP sent to this worker alone reloads it alone.
   // Both before listening, as in runSingle (issue #21, item 9).
   client.onReloadKeys(() => void built.reload());
@@ -186,7 +186,10 @@ async function runWorker(config: ProxyConfig, logger: Logger): Promise<void> {
   await listen(built, config, logger);
 }
 
-function runPrimary(config: ProxyConfig, logger: Logger): void {
+async function runPrimary(config: ProxyConfig, logger: Logger): Promise<void> {
+  // Loaded here, not at the top: it brings prom-client's AggregatorRegistry, which one process
+  // alone (WORKERS=1) loads only at its first scrape (issue #22).
+  const { createClusterPrimary } = await import('./server/cluster-primary.js');
   const primary = createClusterPrimary({
     cluster,
     workers: config.workers,
@@ -213,7 +216,7 @@ if (!cluster.isWorker) for (const warning of startWarnings(config)) logger.warn(
 if (cluster.isWorker) {
   void runWorker(config, logger);
 } else if (config.workers > 1) {
-  runPrimary(config, logger);
+  void runPrimary(config, logger);
 } else {
   void runSingle(config, logger);
 }

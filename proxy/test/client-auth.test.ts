@@ -135,7 +135,7 @@ test('failed attempts past the limit from one address get 429 with Retry-After, 
   assertSimpleProxyError(limited, 429, 'AUTH_RATE_LIMITED');
   assert.match(limited.headers['retry-after'] ?? '', /^[1-9]\d*$/);
   // Read in process: /metrics itself asks for a credential, and this address is now limited.
-  const metrics = { text: await started.proxy.app.metrics.registry.metrics() };
+  const metrics = { text: await (await started.proxy.app.metrics.registry()).metrics() };
   assert.match(metrics.text, /jwt_proxy_auth_total\{method="basic",result="failure"\} 10/);
   assert.match(metrics.text, /jwt_proxy_auth_total\{method="basic",result="rate_limited"\} 1/);
 });

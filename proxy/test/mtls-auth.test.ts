@@ -102,7 +102,7 @@ test('reverse mode: a certificate from the CA with CN=alice signs payload.user "
   refused(await send(proxy.port, '/orders', { client: foreign }), 401);
   assert.equal(upstream.requests.length, 1, 'only the verified request was forwarded');
   assert.doesNotMatch(proxy.logLines.join('\n'), /BEGIN CERTIFICATE|PRIVATE KEY/);
-  const metrics = await proxy.app.metrics.registry.metrics();
+  const metrics = await (await proxy.app.metrics.registry()).metrics();
   assert.match(metrics, /jwt_proxy_auth_total\{method="mtls",result="success"\} 1\n/);
   assert.match(metrics, /jwt_proxy_auth_total\{method="mtls",result="failure"\} 1\n/);
   assert.match(metrics, /jwt_proxy_auth_total\{method="none",result="missing"\} 1\n/);

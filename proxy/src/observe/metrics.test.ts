@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMetrics, methodLabel } from './metrics.js';
+import { createMetrics, setSigningKey } from './metrics.js';
+import { LatencyHistogram, methodLabel } from './tallies.js';
 
 test('keeps known methods as labels and folds the rest into OTHER', () => {
   assert.equal(methodLabel('POST'), 'POST');
@@ -16,25 +17,63 @@ test('registries are isolated per app and expose the proxy series', async () => 
   a.requests.add('BREW', 0);
   a.tokensSigned.inc();
   a.upstreamLatency.observe(0.004);
-  const text = await a.registry.metrics();
-  assert.match(text, /jwt_proxy_requests_total\{method="POST",status="200"\} 2/);
-  assert.match(text, /jwt_proxy_requests_total\{method="OTHER",status="0"\} 1/);
-  assert.match(text, /jwt_proxy_tokens_signed_total 1/);
-  assert.match(text, /jwt_proxy_upstream_latency_seconds_count 1/);
+  a.connectionsRefused.add('per_client');
+  a.keyReloads.inc();
+  a.keyReloadFailures.inc();
+  a.keyReloadFailures.inc();
+  setSigningKey(a, 'k2', 'ES256');
+  const text = await (await a.registry()).metrics();
+  assert.match(text, /jwt_proxy_requests_total\{method="POST",status="200"\} 2\n/);
+  assert.match(text, /jwt_proxy_requests_total\{method="OTHER",status="0"\} 1\n/);
+  assert.match(text, /jwt_proxy_tokens_signed_total 1\n/);
+  assert.match(text, /jwt_proxy_upstream_latency_seconds_count 1\n/);
+  assert.match(text, /jwt_proxy_connections_refused_total\{reason="per_client"\} 1\n/);
+  assert.match(text, /jwt_proxy_key_reloads_total 1\n/);
+  assert.match(text, /jwt_proxy_key_reload_failures_total 2\n/);
+  assert.match(text, /jwt_proxy_signing_key_info\{kid="k2",alg="ES256"\} 1\n/);
   assert.doesNotMatch(text, /process_cpu/);
-  assert.match(await b.registry.metrics(), /process_cpu_user_seconds_total/);
-  assert.doesNotMatch(await b.registry.metrics(), /status="200"/);
+  const other = await (await b.registry()).metrics();
+  assert.match(other, /process_cpu_user_seconds_total/);
+  assert.doesNotMatch(other, /status="200"/);
+  assert.match(other, /jwt_proxy_key_reloads_total 0\n/, 'a counter with no labels shows 0 before its first event');
 });
 
 test('hands the plain counts to prom-client at every scrape, never counting one twice', async () => {
   const metrics = createMetrics({ defaultMetrics: false });
+  const registry = await metrics.registry();
+  assert.equal(await metrics.registry(), registry, 'one registry per app, built once');
   metrics.tokensSigned.inc();
-  assert.match(await metrics.registry.metrics(), /jwt_proxy_tokens_signed_total 1/);
+  assert.match(await registry.metrics(), /jwt_proxy_tokens_signed_total 1/);
   metrics.tokensSigned.inc();
   metrics.requests.add('GET', 204);
-  const text = await metrics.registry.metrics();
+  const text = await registry.metrics();
   assert.match(text, /jwt_proxy_tokens_signed_total 2/);
   assert.match(text, /jwt_proxy_requests_total\{method="GET",status="204"\} 1/);
-  const json = await metrics.registry.getMetricsAsJSON();
+  const json = await registry.getMetricsAsJSON();
   assert.deepEqual(json.find((m) => m.name === 'jwt_proxy_tokens_signed_total')?.values.map((v) => v.value), [2]);
+});
+
+test('the signing-key series follows the current key: the old one goes', async () => {
+  const metrics = createMetrics({ defaultMetrics: false });
+  setSigningKey(metrics, undefined, 'HS512');
+  const registry = await metrics.registry();
+  assert.match(await registry.metrics(), /jwt_proxy_signing_key_info\{kid="",alg="HS512"\} 1\n/);
+  setSigningKey(metrics, 'k1', 'RS256');
+  const text = await registry.metrics();
+  assert.match(text, /jwt_proxy_signing_key_info\{kid="k1",alg="RS256"\} 1\n/);
+  assert.doesNotMatch(text, /alg="HS512"/);
+});
+
+test('the latency histogram puts a value in the first bucket whose bound is >= it, as Prometheus le', () => {
+  const histogram = new LatencyHistogram();
+  histogram.observe(0.001);
+  histogram.observe(0.0011);
+  histogram.observe(30);
+  histogram.observe(31);
+  assert.equal(histogram.counts[0], 1, '0.001 <= le 0.001');
+  assert.equal(histogram.counts[1], 1, '0.0011 goes to le 0.0025');
+  assert.equal(histogram.counts.at(-1), 1, '30 <= le 30');
+  assert.equal(histogram.counts.reduce((a, b) => a + b, 0), 3, 'above the last bound: only +Inf');
+  assert.equal(histogram.count, 4);
+  assert.ok(Math.abs(histogram.sum - 61.0021) < 1e-9);
 });

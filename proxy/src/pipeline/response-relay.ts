@@ -6,7 +6,7 @@
  */
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Histogram } from 'prom-client';
+import type { LatencyHistogram } from '../observe/tallies.js';
 import { sendError } from '../http/errors.js';
 import type { Exchange } from './exchange.js';
 import { endToEndCopy, stripHopByHop } from '../http/hop-by-hop.js';
@@ -66,7 +66,7 @@ export interface ResponseRelayOptions {
   /** True while draining: responses close their connection. */
   readonly isClosing: () => boolean;
   /** jwt_proxy_upstream_latency_seconds. */
-  readonly upstreamLatency: Pick<Histogram, 'observe'>;
+  readonly upstreamLatency: Pick<LatencyHistogram, 'observe'>;
   readonly logger: Logger;
   /** The forwarder's monotonic clock (Exchange.startedAt is read from it). */
   readonly now: () => number;

@@ -29,7 +29,10 @@ export interface StatusSources {
 export function localSources(metrics: ProxyMetrics): StatusSources {
   return {
     status: async (local) => local,
-    metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+    metrics: async () => {
+      const registry = await metrics.registry();
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
   };
 }
 
