@@ -1,5 +1,6 @@
-// Issue #22: a proxy that is never scraped does not load prom-client. main.js forwards without it,
-// and loads it at the first GET /metrics, whose numbers include what came before.
+// Issue #22, what main.js does for its memory footprint: a proxy that is never scraped does not load
+// prom-client (main.js forwards without it, and loads it at the first GET /metrics, whose numbers
+// include what came before), and Node's Buffer pool slab is 4 KB (main.ts says why).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,16 +10,16 @@ import { request } from './support/client.js';
 import { startMain, stopMain, untilMain } from './support/main-process.js';
 import { startUpstream } from './support/upstreams.js';
 
-/** Preloaded into main.js: on SIGUSR2 it prints whether prom-client is in the module cache. */
+/** Preloaded into main.js: on SIGUSR2 it prints whether prom-client is in the module cache, and the Buffer pool size. */
 const PROBE = `import { createRequire } from 'node:module';
 const cache = createRequire(import.meta.url).cache;
 process.on('SIGUSR2', () => {
   const loaded = Object.keys(cache).some((file) => file.includes('/prom-client/'));
-  process.stdout.write('prom-client-loaded=' + loaded + '\\n');
+  process.stdout.write('prom-client-loaded=' + loaded + ' buffer-pool=' + Buffer.poolSize + '\\n');
 });
 `;
 
-test('main.js forwards without prom-client and loads it at the first /metrics', { timeout: 30_000 }, async (t) => {
+test('main.js forwards without prom-client, loads it at the first /metrics, and pools Buffers in 4 KB slabs', { timeout: 30_000 }, async (t) => {
   const folder = mkdtempSync(path.join(tmpdir(), 'jwt-proxy-lazy-'));
   const probe = path.join(folder, 'probe.mjs');
   writeFileSync(probe, PROBE);
@@ -37,6 +38,7 @@ test('main.js forwards without prom-client and loads it at the first /metrics', 
   assert.equal((await request(main.port, { method: 'POST', path: '/orders', body: '{}' })).status, 200);
   assert.equal((await request(main.port, { path: '/status' })).status, 200);
   assert.equal(await ask(1), 'false', 'forwarding and /status do not load prom-client');
+  assert.match(main.output(), /buffer-pool=4096\n/);
   const metrics = await request(main.port, { path: '/metrics' });
   assert.equal(metrics.status, 200);
   const text = metrics.body.toString('utf8');
