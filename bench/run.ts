@@ -146,7 +146,7 @@ if (args.help) {
        [--cross-check-runs N] [--write-latest | --no-write-latest] [--quiet-wait S] [--quiet-budget S]
        [--proxy path/to/main.js]
 ids: ${CONFIGS.map((c) => c.id).join(' ')}
-full run (default): 5 rounds x 6 s, 3 s warm-up, leak check 20k/200k, autocannon cross-check; about 10 minutes.
+full run (default): 5 rounds x 6 s, 3 s warm-up, leak check 20k/200k, autocannon cross-check; about 15 minutes.
 --quick: ${QUICK_IDS.join(' ')}; 1 round x 3 s, leak check 1k/5k (no verdict), no cross-check; under a minute.`);
   process.exit(0);
 }
