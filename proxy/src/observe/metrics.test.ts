@@ -55,8 +55,9 @@ test('hands the plain counts to prom-client at every scrape, never counting one 
 
 test('the signing-key series follows the current key: the old one goes', async () => {
   const metrics = createMetrics({ defaultMetrics: false });
-  setSigningKey(metrics, undefined, 'HS512');
   const registry = await metrics.registry();
+  assert.doesNotMatch(await registry.metrics(), /jwt_proxy_signing_key_info\{/, 'no series before a key is set');
+  setSigningKey(metrics, undefined, 'HS512');
   assert.match(await registry.metrics(), /jwt_proxy_signing_key_info\{kid="",alg="HS512"\} 1\n/);
   setSigningKey(metrics, 'k1', 'RS256');
   const text = await registry.metrics();

@@ -30,7 +30,7 @@ export function createMetrics(options: { readonly defaultMetrics: boolean }): Pr
     connectionsRefused: new RefusalTally(),
     keyReloads: new PlainCount(),
     keyReloadFailures: new PlainCount(),
-    signingKey: { kid: '', alg: '' },
+    signingKey: undefined,
     auth: new AuthTally(),
     defaultMetrics: options.defaultMetrics,
     registry: () => (registry ??= import('./prometheus.js').then(({ createRegistry }) => createRegistry(metrics))),

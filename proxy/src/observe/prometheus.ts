@@ -32,7 +32,8 @@ export function createRegistry(metrics: MetricNumbers): Registry {
     aggregator: 'max',
     collect() {
       this.reset();
-      this.set({ kid: metrics.signingKey.kid, alg: metrics.signingKey.alg }, 1);
+      const key = metrics.signingKey;
+      if (key !== undefined) this.set({ kid: key.kid, alg: key.alg }, 1);
     },
   });
   counterFrom(registry, 'jwt_proxy_auth_total', 'Client authentications (PROXY_AUTH) by method (none: no credential found) and result', ['method', 'result'], () =>

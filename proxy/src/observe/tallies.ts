@@ -130,8 +130,8 @@ export interface MetricNumbers {
   /** SIGHUP key reloads that took effect / that kept the old keys (issue #12). */
   readonly keyReloads: PlainCount;
   readonly keyReloadFailures: PlainCount;
-  /** The key that signs now (jwt_proxy_signing_key_info is 1 for it). */
-  signingKey: SigningKeyInfo;
+  /** The key that signs now (jwt_proxy_signing_key_info is 1 for it); undefined until the app sets it. */
+  signingKey: SigningKeyInfo | undefined;
   /** jwt_proxy_auth_total's numbers (PROXY_AUTH, issue #24). */
   readonly auth: AuthTally;
   /** prom-client's process and Node.js metrics beside ours (DEFAULT true). */
