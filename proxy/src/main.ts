@@ -211,8 +211,8 @@ async function runPrimary(config: ProxyConfig, logger: Logger): Promise<void> {
  * Node's Buffer pool slab: 4 KB instead of the default 8 KB (Buffer.poolSize, a documented setting;
  * strings up to 2 KB are still pooled). jsonwebtoken (through jws) takes two small Buffers from the
  * pool for every token. Under load, 8 KB slabs outlived the scavenges and waited in the old
- * generation for a mark-compact: 5-7 MB of dead slabs and a malloc heap of 13 MB against 6 MB
- * without signing, and with 4 KB or smaller slabs (issue #22; docs/performance.md, "The Buffer pool").
+ * generation for a mark-compact: 5-7 MB of dead slabs and a malloc heap of 13 MB, against 6 MB
+ * without signing or with slabs of 4 KB or smaller (issue #22; docs/performance.md, "The Buffer pool").
  */
 const BUFFER_POOL_BYTES = 4096;
 Buffer.poolSize = BUFFER_POOL_BYTES;

@@ -46,7 +46,7 @@ test('a cached client is served within 1 s while many addresses flood wrong pass
   for (let a = 0; a < ADDRESSES; a += 1) {
     for (let i = 0; i < PER_ADDRESS; i += 1) flood.push(postFrom(proxy.port, `127.0.${1 + Math.floor(a / 200)}.${2 + (a % 200)}`, basic('alice', `wrong-${a}-${i}`)));
   }
-  const busy = (): number => [...proxy.app.metrics.auth.entries()].find(([, result]) => result === 'busy')?.[2] ?? 0;
+  const busy = (): number => [...proxy.app.metrics.auth.entries()].find(([[, result]]) => result === 'busy')?.[1] ?? 0;
   await until(() => busy() > 0, 'the bcrypt queue to be full', { timeoutMs: EXCHANGE_TIMEOUT_MS });
 
   const served = await within(

@@ -18,6 +18,8 @@ test('registries are isolated per app and expose the proxy series', async () => 
   a.tokensSigned.inc();
   a.upstreamLatency.observe(0.004);
   a.connectionsRefused.add('per_client');
+  a.auth.add('basic', 'failure');
+  a.auth.add('basic', 'failure');
   a.keyReloads.inc();
   a.keyReloadFailures.inc();
   a.keyReloadFailures.inc();
@@ -28,6 +30,7 @@ test('registries are isolated per app and expose the proxy series', async () => 
   assert.match(text, /jwt_proxy_tokens_signed_total 1\n/);
   assert.match(text, /jwt_proxy_upstream_latency_seconds_count 1\n/);
   assert.match(text, /jwt_proxy_connections_refused_total\{reason="per_client"\} 1\n/);
+  assert.match(text, /jwt_proxy_auth_total\{method="basic",result="failure"\} 2\n/);
   assert.match(text, /jwt_proxy_key_reloads_total 1\n/);
   assert.match(text, /jwt_proxy_key_reload_failures_total 2\n/);
   assert.match(text, /jwt_proxy_signing_key_info\{kid="k2",alg="ES256"\} 1\n/);

@@ -6,7 +6,8 @@
  * nor keeps its objects.
  */
 import type { Registry } from 'prom-client';
-import { AuthTally, LatencyHistogram, PlainCount, RefusalTally, RequestTally, type MetricNumbers } from './tallies.js';
+import type { RegistryOptions } from './prometheus.js';
+import { LabelTally, LatencyHistogram, PlainCount, RequestTally, type MetricNumbers } from './tallies.js';
 
 export interface ProxyMetrics extends MetricNumbers {
   /**
@@ -21,19 +22,19 @@ export function setSigningKey(metrics: ProxyMetrics, kid: string | undefined, al
   metrics.signingKey = { kid: kid ?? '', alg };
 }
 
-export function createMetrics(options: { readonly defaultMetrics: boolean }): ProxyMetrics {
+/** `defaultMetrics`: prom-client's process and Node.js metrics beside ours (app.ts: default true). */
+export function createMetrics(options: RegistryOptions): ProxyMetrics {
   let registry: Promise<Registry> | undefined;
   const metrics: ProxyMetrics = {
     requests: new RequestTally(),
     upstreamLatency: new LatencyHistogram(),
     tokensSigned: new PlainCount(),
-    connectionsRefused: new RefusalTally(),
+    connectionsRefused: new LabelTally(),
     keyReloads: new PlainCount(),
     keyReloadFailures: new PlainCount(),
     signingKey: undefined,
-    auth: new AuthTally(),
-    defaultMetrics: options.defaultMetrics,
-    registry: () => (registry ??= import('./prometheus.js').then(({ createRegistry }) => createRegistry(metrics))),
+    auth: new LabelTally(),
+    registry: () => (registry ??= import('./prometheus.js').then(({ createRegistry }) => createRegistry(metrics, options))),
   };
   return metrics;
 }

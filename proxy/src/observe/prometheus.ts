@@ -8,19 +8,22 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Histogram } from 'prom-client';
 import { LatencyHistogram, type MetricNumbers } from './tallies.js';
 
-export function createRegistry(metrics: MetricNumbers): Registry {
+export interface RegistryOptions {
+  /** prom-client's process and Node.js metrics beside ours. */
+  readonly defaultMetrics: boolean;
+}
+
+export function createRegistry(metrics: MetricNumbers, options: RegistryOptions): Registry {
   const registry = new Registry();
   // Process and Node.js metrics from the first scrape on: CPU, memory and handles are read from the
-  // process as they are; the event-loop and GC histograms count from then (README, Metrics).
-  if (metrics.defaultMetrics) collectDefaultMetrics({ register: registry });
+  // process as they are; the event-loop and GC histograms count from then (README, Own endpoints).
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   counterFrom(registry, 'jwt_proxy_requests_total', 'Requests that entered the forwarding path, by method and response status (0 = client went away)', ['method', 'status'], () =>
     [...metrics.requests.entries()].map(([method, status, count]) => [[method, String(status)], count]),
   );
   registry.registerMetric(latencyMetric('jwt_proxy_upstream_latency_seconds', 'Time from a request entering the proxy to the upstream response headers', metrics.upstreamLatency));
   counterFrom(registry, 'jwt_proxy_tokens_signed_total', 'Tokens signed and attached to forwarded requests', [], () => [[[], metrics.tokensSigned.value]]);
-  counterFrom(registry, 'jwt_proxy_connections_refused_total', 'Client connections refused with 503 by a connection cap (reason: total or per_client)', ['reason'], () =>
-    [...metrics.connectionsRefused.entries()].map(([reason, count]) => [[reason], count]),
-  );
+  counterFrom(registry, 'jwt_proxy_connections_refused_total', 'Client connections refused with 503 by a connection cap (reason: total or per_client)', ['reason'], () => metrics.connectionsRefused.entries());
   counterFrom(registry, 'jwt_proxy_key_reloads_total', 'Reloads of JWT_KEYS_FILE (SIGHUP) that took effect; summed over workers', [], () => [[[], metrics.keyReloads.value]]);
   counterFrom(registry, 'jwt_proxy_key_reload_failures_total', 'Reloads of JWT_KEYS_FILE that failed and kept the old keys; summed over workers', [], () => [[[], metrics.keyReloadFailures.value]]);
   new Gauge({
@@ -36,9 +39,7 @@ export function createRegistry(metrics: MetricNumbers): Registry {
       if (key !== undefined) this.set({ kid: key.kid, alg: key.alg }, 1);
     },
   });
-  counterFrom(registry, 'jwt_proxy_auth_total', 'Client authentications (PROXY_AUTH) by method (none: no credential found) and result', ['method', 'result'], () =>
-    [...metrics.auth.entries()].map(([method, result, count]) => [[method, result], count]),
-  );
+  counterFrom(registry, 'jwt_proxy_auth_total', 'Client authentications (PROXY_AUTH) by method (none: no credential found) and result', ['method', 'result'], () => metrics.auth.entries());
   return registry;
 }
 

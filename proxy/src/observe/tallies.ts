@@ -56,38 +56,22 @@ export class RequestTally {
 }
 
 /**
- * Authentication outcomes by method and result (issue #24), plain numbers read at scrape time.
- * Bounded: the callers pass names from closed unions (auth/authenticator.ts), never client text.
+ * Counts by label values, as plain numbers read at scrape time: jwt_proxy_auth_total by method and
+ * result (issue #24), jwt_proxy_connections_refused_total by reason (issue #16). Bounded: every
+ * caller passes names from closed unions (auth/authenticator.ts, server/connection-limits.ts's
+ * RefusalReason), never client text.
  */
-export class AuthTally {
+export class LabelTally {
   readonly #counts = new Map<string, number>();
 
-  add(method: string, result: string): void {
-    const key = `${method}\u0000${result}`;
+  add(...values: readonly string[]): void {
+    const key = values.join('\u0000');
     this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
   }
 
-  *entries(): Generator<readonly [string, string, number]> {
-    for (const [key, count] of this.#counts) {
-      const [method = '', result = ''] = key.split('\u0000');
-      yield [method, result, count];
-    }
-  }
-}
-
-/**
- * Client connections refused at once by a cap (issue #16), by reason. Bounded: the caller passes
- * server/connection-limits.ts's RefusalReason, a closed union.
- */
-export class RefusalTally {
-  readonly #counts = new Map<string, number>();
-
-  add(reason: string): void {
-    this.#counts.set(reason, (this.#counts.get(reason) ?? 0) + 1);
-  }
-
-  entries(): IterableIterator<[string, number]> {
-    return this.#counts.entries();
+  /** Every (label values, count) seen so far, the values in the order `add` got them. */
+  *entries(): Generator<readonly [readonly string[], number]> {
+    for (const [key, count] of this.#counts) yield [key.split('\u0000'), count];
   }
 }
 
@@ -126,14 +110,12 @@ export interface MetricNumbers {
   /** jwt_proxy_tokens_signed_total. */
   readonly tokensSigned: PlainCount;
   /** Client connections closed at once by MAX_CONNECTIONS / MAX_CONNECTIONS_PER_CLIENT (issue #16). */
-  readonly connectionsRefused: RefusalTally;
+  readonly connectionsRefused: LabelTally;
   /** SIGHUP key reloads that took effect / that kept the old keys (issue #12). */
   readonly keyReloads: PlainCount;
   readonly keyReloadFailures: PlainCount;
   /** The key that signs now (jwt_proxy_signing_key_info is 1 for it); undefined until the app sets it. */
   signingKey: SigningKeyInfo | undefined;
   /** jwt_proxy_auth_total's numbers (PROXY_AUTH, issue #24). */
-  readonly auth: AuthTally;
-  /** prom-client's process and Node.js metrics beside ours (DEFAULT true). */
-  readonly defaultMetrics: boolean;
+  readonly auth: LabelTally;
 }
