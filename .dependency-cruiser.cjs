@@ -4,7 +4,7 @@
  * Type-only imports count (tsPreCompilationDeps), so a cycle through types is a cycle too.
  *
  * Each package's rooms, lowest layer first. A file may import its own room and the rooms of
- * lower layers, never a room of its own layer or above (app.ts and main.ts are the top).
+ * lower layers, never a room of its own layer or above (app.ts, start.ts and main.ts are the top).
  */
 const LAYERS = {
   proxy: [['http'], ['observe'], ['keys'], ['config'], ['auth'], ['pipeline'], ['server']],
@@ -27,10 +27,10 @@ function layerRules() {
         const forbidden = [...rooms.filter((r) => r !== room), ...layers.slice(i + 1).flat()];
         return {
           name: `${pkg}-${room}-imports-only-lower-rooms`,
-          comment: `${pkg}/src/${room} must not import ${forbidden.join(', ') || 'no room'} nor app.ts/main.ts`,
+          comment: `${pkg}/src/${room} must not import ${forbidden.join(', ') || 'no room'} nor app.ts/start.ts/main.ts`,
           severity: 'error',
           from: { path: `^${pkg}/src/${room}/`, pathNot: '\\.test\\.ts$' },
-          to: { path: `^${pkg}/src/(${[...forbidden.map((r) => `${r}/`), 'app\\.ts', 'main\\.ts'].join('|')})` },
+          to: { path: `^${pkg}/src/(${[...forbidden.map((r) => `${r}/`), 'app\\.ts', 'start\\.ts', 'main\\.ts'].join('|')})` },
         };
       }),
     ),
@@ -60,6 +60,13 @@ module.exports = {
       severity: 'error',
       from: {},
       to: { path: '^(proxy|mock-upstream)/src/main\\.ts$' },
+    },
+    {
+      name: 'only-the-entry-imports-start',
+      comment: 'proxy/src/start.ts reads the environment and listens; only main.ts imports it, after server/http-esm-facade.ts (issue #22)',
+      severity: 'error',
+      from: { pathNot: '^proxy/src/main\\.ts$' },
+      to: { path: '^proxy/src/start\\.ts$' },
     },
     {
       name: 'src-never-imports-tests',

@@ -15,7 +15,8 @@
  * (issue #24) is `--header 'authorization: Basic …'` with the builds `dist/proxy/src/main.js` and
  * `'PROXY_AUTH=basic PROXY_USERS_FILE=users dist/proxy/src/main.js'` (docs/performance.md);
  * a peer (dist/bench/peers/obvious.js, fastify.js) is a build too, so a change is measured beside it.
- * Prints, per build, the median over rounds of its req/s over the reference's in the same round.
+ * Prints, per build, the median over rounds of its req/s over the reference's in the same round, its
+ * CPU µs per request and its peak RSS over the whole run (every build sees the same rounds).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -85,11 +86,13 @@ const headers = values.header;
  * req/s, and the server's CPU µs per answered request (user + system time from /proc over the
  * requests): on a shared machine req/s swings with the neighbours' load, CPU per request much less.
  */
+const peakRssMb = new Map<Service, number>();
 const drive = async (server: Service, durationS: number): Promise<{ rps: number; cpuUs: number }> => {
   const sampler = sample(() => server.pids());
   const result = await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), headers, connections: 64, durationS, cpus: '0' });
-  const { cpuSeconds } = sampler.stop();
-  return { rps: result.rps, cpuUs: result.requests > 0 ? (cpuSeconds * 1e6) / result.requests : Number.NaN };
+  const sampling = sampler.stop();
+  peakRssMb.set(server, Math.max(peakRssMb.get(server) ?? 0, sampling.peakRssMb));
+  return { rps: result.rps, cpuUs: result.requests > 0 ? (sampling.cpuSeconds * 1e6) / result.requests : Number.NaN };
 };
 const table: number[][] = [];
 const cpuTable: number[][] = [];
@@ -119,6 +122,6 @@ console.log(`${method}, LOG_LEVEL=${ours.LOG_LEVEL}, ${rounds} rounds x ${second
 const cpuOf = (i: number) => median(cpuTable.map((row) => row[i] ?? Number.NaN));
 const cpuVsPrevious = (i: number) => (i === 0 ? Number.NaN : median(cpuTable.map((row) => (row[i] ?? Number.NaN) / (row[i - 1] ?? Number.NaN))));
 console.log(consoleTable(
-  ['build', 'median req/s', 'median ratio', 'min', 'max', 'rounds', 'CPU µs/req', 'CPU/req vs previous'],
-  figures.map((f, i) => [names[i] ?? '', f.medianRps.toFixed(0), f.medianRatio.toFixed(3), f.minRatio.toFixed(3), f.maxRatio.toFixed(3), String(f.rounds), cpuOf(i).toFixed(0), i === 0 ? '' : cpuVsPrevious(i).toFixed(3)]),
+  ['build', 'median req/s', 'median ratio', 'min', 'max', 'rounds', 'CPU µs/req', 'CPU/req vs previous', 'peak RSS MB'],
+  figures.map((f, i) => [names[i] ?? '', f.medianRps.toFixed(0), f.medianRatio.toFixed(3), f.minRatio.toFixed(3), f.maxRatio.toFixed(3), String(f.rounds), cpuOf(i).toFixed(0), i === 0 ? '' : cpuVsPrevious(i).toFixed(3), (peakRssMb.get(servers[i] as Service) ?? Number.NaN).toFixed(1)]),
 ));

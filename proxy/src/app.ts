@@ -1,5 +1,5 @@
 /**
- * createApp builds the proxy and never listens (main.ts does): the key ring and signer,
+ * createApp builds the proxy and never listens (start.ts does): the key ring and signer,
  * the counters and metrics, the forwarding pipeline (pipeline/passes.ts) and the
  * http.Server with its listeners (server/http-server.ts, which dispatches between the
  * own endpoints and the pipeline in server/dispatch.ts).

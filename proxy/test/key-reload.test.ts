@@ -1,4 +1,4 @@
-// Issue #12: SIGHUP reload (app.reloadKeys, what main.ts calls on the signal):
+// Issue #12: SIGHUP reload (app.reloadKeys, what start.ts calls on the signal):
 // new tokens carry the new kid, a bad file keeps the old keys with one error
 // line, /metrics counts reloads and failed reloads and names the active kid.
 import { test } from 'node:test';

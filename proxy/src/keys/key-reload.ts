@@ -2,7 +2,7 @@
  * What a SIGHUP does (issue #12): re-read JWT_KEYS_FILE into the ring, count
  * it in /metrics and log one line. A failed reload keeps the old keys and logs
  * one error with the reason (never key material: jwk-set.ts names keys by index
- * and kid only). main.ts wires the signal; under WORKERS the primary relays it to
+ * and kid only). start.ts wires the signal; under WORKERS the primary relays it to
  * every worker (cluster.ts MSG.RELOAD_KEYS), each of which runs this.
  */
 import type { Logger } from 'pino';

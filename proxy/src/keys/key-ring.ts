@@ -4,7 +4,7 @@
  * with its kid in the header while the others stay published for verifiers, so
  * keys can overlap during a rotation.
  *
- * `reload()` (SIGHUP, see main.ts) re-reads the file and swaps the whole state
+ * `reload()` (SIGHUP, see start.ts) re-reads the file and swaps the whole state
  * in one assignment: a request signs with the old or the new key, never with
  * half of each, and none fails. A file that does not read or parse leaves the
  * old keys in place and says why. The file is read as jwk-set-file.ts reads it:

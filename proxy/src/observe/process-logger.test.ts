@@ -62,6 +62,27 @@ test('a crash exit (uncaught exception) loses no buffered line', { timeout: 20_0
   assert.equal((JSON.parse(written.at(-1) as string) as { i: number }).i, 19999);
 });
 
+for (const how of ['a buffered line at exit', 'logger.flush() (the ready line)']) {
+  test(`a stdout reader that is gone (EPIPE): ${how} neither hangs nor crashes the process`, { timeout: 20_000 }, async (t) => {
+    const script = `
+      const { createProcessLogger } = await import(${JSON.stringify(SELF)});
+      const { logger, flushSync } = createProcessLogger({ level: 'info', pretty: false });
+      process.on('exit', flushSync);
+      process.stdin.once('data', () => {
+        logger.info('a line nobody reads');
+        ${how.startsWith('logger.flush') ? 'logger.flush();' : ''}
+        process.stdin.destroy();
+      });`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // The read end closes before the child writes anything: its first write meets EPIPE.
+    child.stdout.destroy();
+    child.stdin.end('go\n');
+    assert.equal(await within(exited, 15_000, 'the child to exit'), 0);
+  });
+}
+
 test('jwt-proxy at LOG_LEVEL=info writes every request line before it exits on SIGTERM', { timeout: 30_000 }, async (t) => {
   const upstream = http.createServer((req, res) => {
     req.resume();

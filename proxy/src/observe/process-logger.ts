@@ -1,9 +1,9 @@
 /**
- * The process's logger (main.ts builds it once, for the proxy and every worker).
+ * The process's logger (start.ts builds it once, for the proxy and every worker).
  *
  * - Not a terminal (containers, files, pipes): one JSON line per record through a buffered
  *   destination (sonic-boom): one write(2) per few KiB instead of one per request (issues #7,
- *   #22). Lines wait at most FLUSH_INTERVAL_MS, and flushSync() (main.ts calls it on 'exit',
+ *   #22). Lines wait at most FLUSH_INTERVAL_MS, and flushSync() (start.ts calls it on 'exit',
  *   which also runs after an uncaught exception) writes what is left, so SIGTERM and a crash
  *   exit lose no line. The writes themselves are synchronous: with sonic-boom's asynchronous
  *   mode a chunk still in flight on the thread pool when the process exits lands after the
@@ -58,21 +58,25 @@ export function createProcessLogger(options: ProcessLoggerOptions): ProcessLogge
       pending = true;
       sonic.write(line);
     },
-    // logger.flush(): the ready line goes out at once (main.ts announce).
+    // logger.flush(): the ready line goes out at once (start.ts announce).
     flush(cb) {
       pending = false;
-      sonic.flush(cb);
+      cb?.(writeBuffered(sonic));
     },
   };
   const timer = setInterval(() => {
     if (!pending) return;
     pending = false;
-    sonic.flush();
+    writeBuffered(sonic);
   }, FLUSH_INTERVAL_MS);
   timer.unref();
   return {
     logger: pino({ level: options.level, base }, destination),
     flushSync: () => {
+      // First a plain write, so a reader that is gone (EPIPE) reaches pino's broken-pipe filter,
+      // which turns the stream into a no-op: sonic-boom's flushSync() retries any other error than
+      // EAGAIN forever, and the process would never exit. Then flushSync() writes what is left.
+      if (writeBuffered(sonic) !== undefined) return;
       try {
         sonic.flushSync();
       } catch {
@@ -81,4 +85,18 @@ export function createProcessLogger(options: ProcessLoggerOptions): ProcessLogge
     },
     close: () => clearInterval(timer),
   };
+}
+
+/**
+ * Writes what sonic-boom holds, now (sync mode). Not flush(cb): with a callback it also fsyncs on
+ * libuv's thread pool, which starts four threads in a proxy that otherwise never needs them
+ * (issue #22: RSS). Returns the error a write threw, if any.
+ */
+function writeBuffered(sonic: { flush(): void }): Error | undefined {
+  try {
+    sonic.flush();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
 }

@@ -1,7 +1,7 @@
 /**
  * WORKERS > 1: the node:cluster primary. It forks the workers, answers their /status and
  * /metrics questions (PrimaryCoordinator, cluster.ts), replaces a worker that dies after it
- * listened, stops when one never listens, and drains them all on shutdown. main.ts owns the
+ * listened, stops when one never listens, and drains them all on shutdown. start.ts owns the
  * process: it passes the clock, the ready line and exit, and turns signals into `shutdown`
  * and `reloadKeys`.
  */

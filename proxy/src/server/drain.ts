@@ -1,4 +1,4 @@
-/** Graceful close (SIGTERM/SIGINT, via main.ts and the app's `close`). */
+/** Graceful close (SIGTERM/SIGINT, via start.ts and the app's `close`). */
 import type http from 'node:http';
 import type { Schedule } from '../observe/clock.js';
 

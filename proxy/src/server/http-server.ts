@@ -1,7 +1,7 @@
 /**
  * The proxy's http.Server: its options, where it listens (for loop detection), and its
  * listeners with the per-server state they share (the connection caps and the newest
- * response on each connection). It never listens itself: main.ts does.
+ * response on each connection). It never listens itself: start.ts does.
  */
 import http from 'node:http';
 import https from 'node:https';

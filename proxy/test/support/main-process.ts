@@ -1,6 +1,6 @@
 /**
  * The proxy as a real process (dist/proxy/src/main.js on port 0 at 127.0.0.1), for suites that
- * test what only main.ts does: signals, the ready line, the environment.
+ * test what only start.ts does: signals, the ready line, the environment.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';

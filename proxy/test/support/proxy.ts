@@ -1,5 +1,5 @@
 /**
- * The proxy under test: built with createApp (never main.ts) on port 0, its log lines captured in
+ * The proxy under test: built with createApp (never start.ts) on port 0, its log lines captured in
  * memory so a test can read them and check that nothing secret appears.
  */
 import type http from 'node:http';
