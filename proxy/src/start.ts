@@ -1,6 +1,7 @@
 /**
  * The only file that reads process.env, opens ports and handles signals: it reads the
  * environment, builds the app (app.ts), listens, and turns signals into drain and reload.
+ * main.ts (the entry) imports it once node:http's ES module namespace is built without undici.
  * WORKERS=1: one process. WORKERS>1 (or auto): the node:cluster primary
  * (server/cluster-primary.ts) forks the workers and drains them all on SIGTERM/SIGINT;
  * each worker runs runWorker.
@@ -32,7 +33,7 @@ function loadConfig(): ProxyConfig {
 }
 
 /**
- * JSON lines through a buffered asynchronous destination, pretty lines on a terminal
+ * JSON lines through a buffered destination written synchronously, pretty lines on a terminal
  * (observe/process-logger.ts). 'exit' also runs after an uncaught exception and after
  * drainAndExit, so the buffer is written out on SIGTERM and on a crash.
  */

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import { createRequestLog, logRequest, logWhenClosed } from './request-log.js';
+import { createRequestLog, JsonNumber, logRequest, logWhenClosed } from './request-log.js';
 
 test('logRequest measures durationMs and upstreamMs on the clock it is given, and logs no query', () => {
   const lines: unknown[] = [];
@@ -15,10 +15,25 @@ test('logRequest measures durationMs and upstreamMs on the clock it is given, an
     () => 1012.3456,
   );
   logRequest(logger, { method: undefined, url: undefined, status: 0 }, () => 5);
-  assert.deepEqual(lines, [
-    { msg: 'request', method: 'POST', url: '/a', status: 200, durationMs: 12.346, upstreamMs: 2.5, code: undefined, jti: 'j', user: 'alice' },
-    { msg: 'request', method: undefined, url: '', status: 0, durationMs: undefined, upstreamMs: undefined, code: undefined, jti: undefined, user: undefined },
+  // As pino writes them: JSON.stringify, undefined fields left out.
+  assert.deepEqual(lines.map((line) => JSON.parse(JSON.stringify(line)) as unknown), [
+    { msg: 'request', method: 'POST', url: '/a', status: 200, durationMs: 12.346, upstreamMs: 2.5, jti: 'j', user: 'alice' },
+    { msg: 'request', url: '', status: 0 },
   ]);
+});
+
+test('durations reach pino as objects it serialises with JSON.stringify, never as numbers it would concatenate', () => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = { info: (line: Record<string, unknown>) => lines.push(line) } as unknown as Logger;
+  logRequest(logger, { method: 'POST', url: '/a', status: 200, startedAt: 0, upstreamAt: 0.1 + 0.2 }, () => 1 / 3);
+  const [line] = lines;
+  assert.ok(line?.durationMs instanceof JsonNumber);
+  assert.ok(line.upstreamMs instanceof JsonNumber);
+  assert.equal(JSON.stringify(line.durationMs), '0.333');
+  assert.equal(JSON.stringify(line.upstreamMs), '0.3');
+  const { logger: real, lines: written } = memoryLogger('info');
+  logRequest(real, { method: 'GET', url: '/b', status: 204, startedAt: 0, upstreamAt: 1.25 }, () => 12.3456);
+  assert.equal(written[0], '{"level":30,"pid":1,"msg":"request","method":"GET","url":"/b","status":204,"durationMs":12.346,"upstreamMs":1.25}\n');
 });
 
 function memoryLogger(level: string): { logger: Logger; lines: string[] } {
