@@ -83,6 +83,25 @@ for (const how of ['a buffered line at exit', 'logger.flush() (the ready line)']
   });
 }
 
+test('a log sink that fails (a full disk: ENOSPC) is said once on stderr; the process neither crashes nor hangs', { timeout: 20_000 }, async (t) => {
+  const script = `
+    const { createProcessLogger } = await import(${JSON.stringify(SELF)});
+    const { logger, flushSync } = createProcessLogger({ level: 'info', pretty: false });
+    process.on('exit', flushSync);
+    for (let i = 0; i < 200; i++) logger.info({ i }, 'a line for a full disk');
+    process.stderr.write('still serving\\n');`;
+  const full = openSync('/dev/full', 'w');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', full, 'pipe'] });
+  closeSync(full);
+  t.after(() => child.kill('SIGKILL'));
+  let stderr = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  assert.equal(await within(exited, 15_000, 'the child to exit'), 0);
+  assert.equal(stderr.match(/cannot write log lines \(ENOSPC\)/g)?.length, 1, stderr);
+  assert.match(stderr, /still serving/);
+});
+
 test('jwt-proxy at LOG_LEVEL=info writes every request line before it exits on SIGTERM', { timeout: 30_000 }, async (t) => {
   const upstream = http.createServer((req, res) => {
     req.resume();

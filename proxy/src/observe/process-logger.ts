@@ -14,6 +14,7 @@
  */
 import { pino } from 'pino';
 import type { DestinationStream, Logger } from 'pino';
+import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { PinoPretty as PinoPrettyFactory } from 'pino-pretty';
 
@@ -51,6 +52,16 @@ export function createProcessLogger(options: ProcessLoggerOptions): ProcessLogge
     return { logger: pino({ level: options.level, base }, stream), flushSync: () => undefined, close: () => undefined };
   }
   const sonic = pino.destination({ dest: fd, sync: true, minLength: MIN_WRITE_BYTES, maxLength: MAX_BUFFERED_BYTES });
+  // A log sink that fails (a full disk: ENOSPC; EIO) must not take the proxy down. pino's own
+  // listener handles EPIPE (the stream becomes a no-op) and re-emits anything else, which with no
+  // listener would throw out of whatever request was logging. Lines wait in the capped buffer and
+  // are dropped past MAX_BUFFERED_BYTES while writes fail; each later write tries again. The first
+  // failure is said once on stderr.
+  let writeErrors = 0;
+  sonic.on('error', (err: NodeJS.ErrnoException) => {
+    writeErrors += 1;
+    if (writeErrors === 1 && err.code !== 'EPIPE') sayOnStderr(`jwt-proxy: cannot write log lines (${err.code ?? err.message}); they are dropped while it lasts\n`);
+  });
   // The timer flushes only when a line came since the last look: an idle proxy makes no write(2).
   let pending = false;
   const destination: DestinationStream & { flush(cb?: (err?: Error) => void): void } = {
@@ -73,10 +84,12 @@ export function createProcessLogger(options: ProcessLoggerOptions): ProcessLogge
   return {
     logger: pino({ level: options.level, base }, destination),
     flushSync: () => {
-      // First a plain write, so a reader that is gone (EPIPE) reaches pino's broken-pipe filter,
-      // which turns the stream into a no-op: sonic-boom's flushSync() retries any other error than
-      // EAGAIN forever, and the process would never exit. Then flushSync() writes what is left.
-      if (writeBuffered(sonic) !== undefined) return;
+      // First a plain write: sonic-boom's flushSync() retries any error but EAGAIN forever, and
+      // the process would never exit. A reader that is gone (EPIPE) reaches pino's broken-pipe
+      // filter this way (the stream becomes a no-op); any other failure is counted above. Only
+      // when that write went through does flushSync() write what is left.
+      const errorsBefore = writeErrors;
+      if (writeBuffered(sonic) !== undefined || writeErrors !== errorsBefore) return;
       try {
         sonic.flushSync();
       } catch {
@@ -98,5 +111,14 @@ function writeBuffered(sonic: { flush(): void }): Error | undefined {
     return undefined;
   } catch (err) {
     return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** A line on stderr, written at once; never throws (stderr may be gone too). */
+function sayOnStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // Nowhere left to say it.
   }
 }
