@@ -156,6 +156,8 @@ export interface TargetCheck {
 }
 
 const pct = (value: number): string => `${(value * 100).toFixed(1)}%`;
+/** A change as a percentage with its sign: +1.8%, -0.1%. */
+export const signedPct = (value: number): string => `${value >= 0 ? '+' : ''}${pct(value)}`;
 const ratio = (value: number | null): string => (value === null ? '–' : pct(value));
 
 type Outcome = { readonly measured: string; readonly verdict: Verdict };
@@ -235,7 +237,7 @@ function peakRss(rows: readonly Summary[], leaks: LeakChecks): TargetCheck {
 }
 
 const growthText = (leak: LeakCheck): string =>
-  `${leak.rssAfterSmallMb.toFixed(1)} -> ${leak.rssAfterLargeMb.toFixed(1)} MB (${leak.growth >= 0 ? '+' : ''}${pct(leak.growth)})`;
+  `${leak.rssAfterSmallMb.toFixed(1)} -> ${leak.rssAfterLargeMb.toFixed(1)} MB (${signedPct(leak.growth)})`;
 
 /** Judged on jwt-proxy's growth; the obvious build's, measured the same way, is shown beside it. */
 function rssGrowth(leaks: LeakChecks): TargetCheck {

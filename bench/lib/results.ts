@@ -6,7 +6,7 @@
  * updates all of them together and they cannot disagree.
  */
 import type { ConfigResult, LeakCheck, LeakChecks, Summary, TargetCheck } from './report.js';
-import { markdownTable, TABLE_HEADER, tableRows } from './report.js';
+import { markdownTable, signedPct, TABLE_HEADER, tableRows } from './report.js';
 
 export interface MachineInfo {
   readonly date: string;
@@ -76,7 +76,7 @@ function leakOf(who: string, leak: LeakCheck): string {
   return (
     `Leak check (${who}, fresh process, POST signed${leak.scaledDown ? ', SCALED DOWN' : ''}): RSS ${leak.rssAfterSmallMb.toFixed(1)} MB after ` +
     `${leak.smallRequests} requests, ${leak.rssAfterLargeMb.toFixed(1)} MB after ${leak.largeRequests} ` +
-    `(${leak.growth >= 0 ? '+' : ''}${(leak.growth * 100).toFixed(1)}%), peak ${leak.peakRssMb.toFixed(1)} MB, ` +
+    `(${signedPct(leak.growth)}), peak ${leak.peakRssMb.toFixed(1)} MB, ` +
     `errors ${leak.errors}, HTTP >= 400 ${leak.badStatus}.`
   );
 }

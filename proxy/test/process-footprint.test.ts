@@ -31,12 +31,19 @@ process.on('SIGUSR2', () => {
 });
 `;
 
-function writeProbe(t: TestContext): string {
+/** main.js in front of a test upstream with the probe preloaded; both stopped after the test. */
+async function startProbed(t: TestContext, logLevel: string): Promise<{ child: MainChild; port: number; output: () => string }> {
   const folder = mkdtempSync(path.join(tmpdir(), 'jwt-proxy-footprint-'));
-  t.after(() => rmSync(folder, { recursive: true, force: true }));
   const probe = path.join(folder, 'probe.mjs');
   writeFileSync(probe, PROBE);
-  return probe;
+  const upstream = await startUpstream();
+  const main = await startMain({ UPSTREAM_URL: upstream.origin, NODE_OPTIONS: `--import=${probe}`, LOG_LEVEL: logLevel });
+  t.after(async () => {
+    await stopMain(main.child);
+    await upstream.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  return main;
 }
 
 /** Signals the probe and resolves with its `count`-th answer line. */
@@ -49,13 +56,7 @@ function asker(main: { child: MainChild; output: () => string }): (count: number
 }
 
 test('main.js forwards without prom-client, loads it at the first /metrics, and pools Buffers in 4 KB slabs', { timeout: 30_000 }, async (t) => {
-  const probe = writeProbe(t);
-  const upstream = await startUpstream();
-  const main = await startMain({ UPSTREAM_URL: upstream.origin, NODE_OPTIONS: `--import=${probe}`, LOG_LEVEL: 'warn' });
-  t.after(async () => {
-    await stopMain(main.child);
-    await upstream.close();
-  });
+  const main = await startProbed(t, 'warn');
   const ask = asker(main);
   assert.equal((await request(main.port, { method: 'POST', path: '/orders', body: '{}' })).status, 200);
   assert.equal((await request(main.port, { path: '/status' })).status, 200);
@@ -74,13 +75,7 @@ test('main.js forwards without prom-client, loads it at the first /metrics, and 
 
 for (const level of ['info', 'warn']) {
   test(`at LOG_LEVEL=${level}, main.js never loads undici nor starts libuv's thread pool`, { timeout: 30_000 }, async (t) => {
-    const probe = writeProbe(t);
-    const upstream = await startUpstream();
-    const main = await startMain({ UPSTREAM_URL: upstream.origin, NODE_OPTIONS: `--import=${probe}`, LOG_LEVEL: level });
-    t.after(async () => {
-      await stopMain(main.child);
-      await upstream.close();
-    });
+    const main = await startProbed(t, level);
     for (let i = 0; i < 20; i++) assert.equal((await request(main.port, { method: i % 2 === 0 ? 'POST' : 'GET', path: `/orders/${i}`, body: '{}' })).status, 200);
     assert.equal((await request(main.port, { path: '/status' })).status, 200);
     // The buffered request lines reach stdout by the flush timer: ask once they have.

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -24,13 +25,35 @@ function lines(file: string): string[] {
   return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '');
 }
 
-/** Runs `node` with stdout into `file`; resolves with the exit code and signal. */
-function run(args: readonly string[], file: string, env: NodeJS.ProcessEnv = process.env): { child: ReturnType<typeof spawn>; exited: Promise<number | null> } {
-  const fd = openSync(file, 'w');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, 'pipe'], env });
-  closeSync(fd);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+/** An ES module script run in a child node: the process logger on stdout, flushed on exit, then `body`. */
+function loggerScript(body: string): string {
+  return `
+    const { createProcessLogger } = await import(${JSON.stringify(SELF)});
+    const { logger, flushSync } = createProcessLogger({ level: 'info', pretty: false });
+    process.on('exit', flushSync);
+    ${body}`;
+}
+
+type Child = ReturnType<typeof spawn>;
+
+/**
+ * Spawns `node` with `args` and `stdio`; `exited` resolves with the exit code once its pipes are
+ * closed, so what it wrote to a piped stream is all read by then (a pipe must be read or destroyed).
+ */
+function spawnNode(args: readonly string[], stdio: SpawnOptions['stdio'], env: NodeJS.ProcessEnv = process.env): { child: Child; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, args, { stdio, env });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { child, exited };
+}
+
+/** Runs `node` with stdout into `file`. */
+function run(args: readonly string[], file: string, env: NodeJS.ProcessEnv = process.env): { child: Child; exited: Promise<number | null> } {
+  const fd = openSync(file, 'w');
+  try {
+    return spawnNode(args, ['ignore', fd, 'ignore'], env);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 test('JSON lines are held in the buffer and all written by flushSync, in order', (t) => {
@@ -49,12 +72,9 @@ test('JSON lines are held in the buffer and all written by flushSync, in order',
 
 test('a crash exit (uncaught exception) loses no buffered line', { timeout: 20_000 }, async (t) => {
   const file = tempFile(t);
-  const script = `
-    const { createProcessLogger } = await import(${JSON.stringify(SELF)});
-    const { logger, flushSync } = createProcessLogger({ level: 'info', pretty: false });
-    process.on('exit', flushSync);
+  const script = loggerScript(`
     for (let i = 0; i < 20000; i++) logger.info({ i }, 'request');
-    setImmediate(() => { throw new Error('crash'); });`;
+    setImmediate(() => { throw new Error('crash'); });`);
   const { exited } = run(['--input-type=module', '-e', script], file);
   assert.equal(await within(exited, 15_000, 'the crashing child to exit'), 1);
   const written = lines(file);
@@ -64,39 +84,31 @@ test('a crash exit (uncaught exception) loses no buffered line', { timeout: 20_0
 
 for (const how of ['a buffered line at exit', 'logger.flush() (the ready line)']) {
   test(`a stdout reader that is gone (EPIPE): ${how} neither hangs nor crashes the process`, { timeout: 20_000 }, async (t) => {
-    const script = `
-      const { createProcessLogger } = await import(${JSON.stringify(SELF)});
-      const { logger, flushSync } = createProcessLogger({ level: 'info', pretty: false });
-      process.on('exit', flushSync);
+    const script = loggerScript(`
       process.stdin.once('data', () => {
         logger.info('a line nobody reads');
         ${how.startsWith('logger.flush') ? 'logger.flush();' : ''}
         process.stdin.destroy();
-      });`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+      });`);
+    const { child, exited } = spawnNode(['--input-type=module', '-e', script], ['pipe', 'pipe', 'ignore']);
     t.after(() => child.kill('SIGKILL'));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // The read end closes before the child writes anything: its first write meets EPIPE.
-    child.stdout.destroy();
-    child.stdin.end('go\n');
+    child.stdout?.destroy();
+    child.stdin?.end('go\n');
     assert.equal(await within(exited, 15_000, 'the child to exit'), 0);
   });
 }
 
 test('a log sink that fails (a full disk: ENOSPC) is said once on stderr; the process neither crashes nor hangs', { timeout: 20_000 }, async (t) => {
-  const script = `
-    const { createProcessLogger } = await import(${JSON.stringify(SELF)});
-    const { logger, flushSync } = createProcessLogger({ level: 'info', pretty: false });
-    process.on('exit', flushSync);
+  const script = loggerScript(`
     for (let i = 0; i < 200; i++) logger.info({ i }, 'a line for a full disk');
-    process.stderr.write('still serving\\n');`;
+    process.stderr.write('still serving\\n');`);
   const full = openSync('/dev/full', 'w');
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', full, 'pipe'] });
+  const { child, exited } = spawnNode(['--input-type=module', '-e', script], ['ignore', full, 'pipe']);
   closeSync(full);
   t.after(() => child.kill('SIGKILL'));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   assert.equal(await within(exited, 15_000, 'the child to exit'), 0);
   assert.equal(stderr.match(/cannot write log lines \(ENOSPC\)/g)?.length, 1, stderr);
   assert.match(stderr, /still serving/);
