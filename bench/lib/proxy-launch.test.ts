@@ -32,11 +32,13 @@ test('the real Dockerfile.proxy runs node on the proxy with NODE_ENV=production'
   assert.ok(launch.nodeFlags.every((flag) => flag.startsWith('--')));
 });
 
-// --heap-growing-percent is a V8 flag, not one Node documents: a Node upgrade whose V8 drops it would
-// stop the container at start ("bad option"). This fails first (issue 11: pin what leans on an internal).
+// --heap-growing-percent and --no-maglev are V8 flags, not ones Node documents: a Node upgrade whose V8
+// drops one would stop the container at start ("bad option"). This fails first (issue 11: pin what
+// leans on an internal).
 test('this node accepts every flag of the image CMD, without a warning', () => {
   const { nodeFlags } = readProxyLaunch(path.join(ROOT, 'Dockerfile.proxy'));
   assert.ok(nodeFlags.includes('--heap-growing-percent=20'), `flags: ${nodeFlags.join(' ')}`);
+  assert.ok(nodeFlags.includes('--no-maglev'), `flags: ${nodeFlags.join(' ')}`);
   const run = spawnSync(process.execPath, [...nodeFlags, '-e', 'process.stdout.write("ok")'], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, 'ok');
