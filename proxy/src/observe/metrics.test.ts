@@ -81,3 +81,18 @@ test('the latency histogram puts a value in the first bucket whose bound is >= i
   assert.equal(histogram.count, 4);
   assert.ok(Math.abs(histogram.sum - 61.0021) < 1e-9);
 });
+
+test('a registry load that fails is tried again at the next call, not remembered', async () => {
+  let calls = 0;
+  const metrics = createMetrics({ defaultMetrics: false }, async () => {
+    calls += 1;
+    if (calls === 1) throw new Error('Cannot find package prom-client');
+    return import('./prometheus.js');
+  });
+  await assert.rejects(metrics.registry(), /Cannot find package prom-client/);
+  metrics.tokensSigned.inc();
+  const registry = await metrics.registry();
+  assert.match(await registry.metrics(), /jwt_proxy_tokens_signed_total 1\n/);
+  assert.equal(await metrics.registry(), registry, 'once built, the same registry every call');
+  assert.equal(calls, 2);
+});

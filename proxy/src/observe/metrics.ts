@@ -22,9 +22,27 @@ export function setSigningKey(metrics: ProxyMetrics, kid: string | undefined, al
   metrics.signingKey = { kid: kid ?? '', alg };
 }
 
-/** `defaultMetrics`: prom-client's process and Node.js metrics beside ours (app.ts: default true). */
-export function createMetrics(options: RegistryOptions): ProxyMetrics {
+/** How the registry module is loaded: a dynamic import; tests hand in one that fails. */
+export type LoadPrometheus = () => Promise<Pick<typeof import('./prometheus.js'), 'createRegistry'>>;
+
+const loadPrometheus: LoadPrometheus = () => import('./prometheus.js');
+
+/**
+ * `defaultMetrics`: prom-client's process and Node.js metrics beside ours (app.ts: default true).
+ * A load that fails (a broken install: prom-client missing) is not remembered: that scrape answers
+ * 500 and the next one tries again, where a memoized rejection failed every scrape for the life of
+ * the process.
+ */
+export function createMetrics(options: RegistryOptions, load: LoadPrometheus = loadPrometheus): ProxyMetrics {
   let registry: Promise<Registry> | undefined;
+  const build = (): Promise<Registry> =>
+    load().then(
+      ({ createRegistry }) => createRegistry(metrics, options),
+      (err: unknown) => {
+        registry = undefined;
+        throw err;
+      },
+    );
   const metrics: ProxyMetrics = {
     requests: new RequestTally(),
     upstreamLatency: new LatencyHistogram(),
@@ -34,7 +52,7 @@ export function createMetrics(options: RegistryOptions): ProxyMetrics {
     keyReloadFailures: new PlainCount(),
     signingKey: undefined,
     auth: new LabelTally(),
-    registry: () => (registry ??= import('./prometheus.js').then(({ createRegistry }) => createRegistry(metrics, options))),
+    registry: () => (registry ??= build()),
   };
   return metrics;
 }
