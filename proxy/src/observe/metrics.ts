@@ -6,7 +6,7 @@
  * nor keeps its objects.
  */
 import type { Registry } from 'prom-client';
-import type { RegistryOptions } from './prometheus.js';
+import type { RegistryOptions, createRegistry } from './prometheus.js';
 import { LabelTally, LatencyHistogram, PlainCount, RequestTally, type MetricNumbers } from './tallies.js';
 
 export interface ProxyMetrics extends MetricNumbers {
@@ -23,7 +23,7 @@ export function setSigningKey(metrics: ProxyMetrics, kid: string | undefined, al
 }
 
 /** How the registry module is loaded: a dynamic import; tests hand in one that fails. */
-export type LoadPrometheus = () => Promise<Pick<typeof import('./prometheus.js'), 'createRegistry'>>;
+export type LoadPrometheus = () => Promise<{ readonly createRegistry: typeof createRegistry }>;
 
 const loadPrometheus: LoadPrometheus = () => import('./prometheus.js');
 
