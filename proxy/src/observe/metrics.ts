@@ -30,8 +30,8 @@ const loadPrometheus: LoadPrometheus = () => import('./prometheus.js');
 /**
  * `defaultMetrics`: prom-client's process and Node.js metrics beside ours (app.ts: default true).
  * A load that fails (a broken install: prom-client missing) is not remembered: that scrape answers
- * 500 and the next one tries again, where a memoized rejection failed every scrape for the life of
- * the process.
+ * 503 (own-endpoints.ts) and the next one tries again, where a memoized rejection failed every
+ * scrape for the life of the process.
  */
 export function createMetrics(options: RegistryOptions, load: LoadPrometheus = loadPrometheus): ProxyMetrics {
   let registry: Promise<Registry> | undefined;
