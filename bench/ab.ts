@@ -82,11 +82,12 @@ for (const [i, spec] of positionals.entries()) {
 }
 const headers = values.header;
 
+/** Each build's peak RSS over every round it was driven in (sampled by `drive`). */
+const peakRssMb = new Map<Service, number>();
 /**
  * req/s, and the server's CPU µs per answered request (user + system time from /proc over the
  * requests): on a shared machine req/s swings with the neighbours' load, CPU per request much less.
  */
-const peakRssMb = new Map<Service, number>();
 const drive = async (server: Service, durationS: number): Promise<{ rps: number; cpuUs: number }> => {
   const sampler = sample(() => server.pids());
   const result = await runLoad({ generator: 'wrk', url: `${server.url}/api/orders?bench=ab`, method, ...(method === 'POST' ? { body: BENCH_BODY } : {}), headers, connections: 64, durationS, cpus: '0' });

@@ -29,20 +29,19 @@ const loadPrometheus: LoadPrometheus = () => import('./prometheus.js');
 
 /**
  * `defaultMetrics`: prom-client's process and Node.js metrics beside ours (app.ts: default true).
- * A load that fails (a broken install: prom-client missing) is not remembered: that scrape answers
- * 503 (own-endpoints.ts) and the next one tries again, where a memoized rejection failed every
- * scrape for the life of the process.
+ * A load or build that fails (a broken install: prom-client missing) is not remembered: that
+ * scrape answers 503 (own-endpoints.ts) and the next one tries again, where a memoized rejection
+ * failed every scrape for the life of the process.
  */
 export function createMetrics(options: RegistryOptions, load: LoadPrometheus = loadPrometheus): ProxyMetrics {
   let registry: Promise<Registry> | undefined;
   const build = (): Promise<Registry> =>
-    load().then(
-      ({ createRegistry }) => createRegistry(metrics, options),
-      (err: unknown) => {
+    load()
+      .then(({ createRegistry }) => createRegistry(metrics, options))
+      .catch((err: unknown) => {
         registry = undefined;
         throw err;
-      },
-    );
+      });
   const metrics: ProxyMetrics = {
     requests: new RequestTally(),
     upstreamLatency: new LatencyHistogram(),
